@@ -1,0 +1,86 @@
+"""The core of the one permission layer (DESIGN §5).
+
+A ``Viewer`` is who is asking, with their permission labels computed once per request.
+Every readable object stores its audience as one label; lists filter ``audience IN labels``
+in the same SQL statement as the rest of the query. The per-domain modules
+(``<app>/access.py``) build on this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hallway.accounts.models import User
+
+NETWORK_LABEL = "network"
+
+
+def user_label(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def company_internal_label(company_id: int) -> str:
+    return f"company:{company_id}:internal"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is reading. Anonymous and deactivated viewers have no labels at all."""
+
+    user: User | None
+    labels: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.pk if self.user is not None else None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    @property
+    def is_member(self) -> bool:
+        return self.user is not None and self.user.is_member
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user is not None and self.user.is_guest
+
+    @property
+    def is_network_admin(self) -> bool:
+        return self.user is not None and self.user.is_network_admin
+
+    @property
+    def is_compliance_officer(self) -> bool:
+        return self.user is not None and self.user.is_compliance_officer
+
+
+ANONYMOUS = Viewer(user=None)
+
+
+def labels_for(user: User) -> frozenset[str]:
+    """The audience labels a person may read. Guests: only their own (groups come later)."""
+    if not user.is_active:
+        return frozenset()
+    labels = {user_label(user.pk)}
+    if user.is_member:
+        labels.add(NETWORK_LABEL)
+    return frozenset(labels)
+
+
+def viewer_for(user: Any) -> Viewer:
+    """Build the viewer for a user (or AnonymousUser / None)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    return Viewer(user=user, labels=labels_for(user))
+
+
+def request_viewer(request: Any) -> Viewer:
+    """The viewer of a request, computed once and cached on it."""
+    cached = getattr(request, "_hallway_viewer", None)
+    if cached is None:
+        cached = viewer_for(getattr(request, "user", None))
+        request._hallway_viewer = cached
+    return cached

@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from hallway.api.api import api
+from hallway.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("hallway.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("people/", include("hallway.profiles.urls")),
+    path("companies/", include("hallway.companies.urls")),
+    path("api/v1/", api.urls),
+]
