@@ -211,7 +211,9 @@ def _email_settings(url: str) -> dict[str, object]:
             "EMAIL_USE_TLS": scheme in {"smtp+tls", "submission"} or parts.port == 587,
             "EMAIL_TIMEOUT": 20,
         }
-    raise ValueError(f"EMAIL_URL: unsupported scheme {scheme!r} (use smtp://, smtps://, console://)")
+    raise ValueError(
+        f"EMAIL_URL: unsupported scheme {scheme!r} (use smtp://, smtps://, console://)"
+    )
 
 
 globals().update(_email_settings(EMAIL_URL))
@@ -229,6 +231,7 @@ MEDIA_ROOT = Path(os.environ.get("HALLWAY_MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 HALLWAY_MAX_PHOTO_BYTES = 5 * 1024 * 1024

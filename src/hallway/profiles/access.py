@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from hallway.accounts.models import User
 from hallway.core.errors import NotFound
 from hallway.core.permissions import Viewer
-from hallway.profiles.models import Profile, Team, Topic
+from hallway.profiles.models import Location, Profile, Team, Topic
 
 ALWAYS_VISIBLE_FIELDS = frozenset({"name", "photo", "company"})
 
@@ -99,3 +99,18 @@ def access_topic_by_slug(viewer: Viewer, slug: str) -> Topic:
     if topic is None:
         raise NotFound
     return topic
+
+
+def access_team_by_slug(viewer: Viewer, slug: str) -> Team:
+    """The team with this slug, or NotFound whether missing or hidden (guests see no teams)."""
+    team = teams_visible_to(viewer).filter(slug=slug).first()
+    if team is None:
+        raise NotFound
+    return team
+
+
+def locations_visible_to(viewer: Viewer) -> QuerySet[Location]:
+    """Office locations, for filters and the profile form: any signed-in person."""
+    if viewer.user is None:
+        return Location.objects.none()
+    return Location.objects.all()
