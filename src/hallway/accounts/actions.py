@@ -18,6 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from hallway.accounts.models import ApiToken, Invitation, User, UserSession, hash_token
 from hallway.companies.models import Company
@@ -27,7 +28,7 @@ from hallway.core.errors import ActionError
 from hallway.profiles.actions import ensure_profile
 
 INVITATION_DAYS = 14
-TOKEN_PREFIX = "hw_"
+TOKEN_PREFIX = "hw_"  # noqa: S105  (a public prefix, not a secret)
 
 
 def host_company() -> Company:
@@ -44,7 +45,9 @@ def _check_email(email: str) -> str:
     except ValidationError as exc:
         raise ActionError("Enter a valid email address.", field="email") from exc
     if User.objects.filter(email__iexact=email).exists():
-        raise ActionError("Someone with this email address is already on the network.", field="email")
+        raise ActionError(
+            "Someone with this email address is already on the network.", field="email"
+        )
     return email
 
 
@@ -110,13 +113,40 @@ def do_create_user(
     return user
 
 
-def _invitation_url(raw_key: str) -> str:
+def invitation_url(raw_key: str) -> str:
+    """The absolute link an invitation email carries."""
     return settings.HALLWAY_BASE_URL + reverse("accept_invitation", args=[raw_key])
+
+
+def _queue_invitation_email(
+    *, actor: User | None, user: User, invitation: Invitation, raw_key: str
+) -> None:
+    context = {
+        "inviter": actor,
+        "invitee": user,
+        "company": user.company,
+        "url": invitation_url(raw_key),
+        "network_name": settings.HALLWAY_NETWORK_NAME,
+        "days": INVITATION_DAYS,
+    }
+    subject = (
+        f"{actor.name} invited you to {settings.HALLWAY_NETWORK_NAME}"
+        if actor is not None
+        else f"You are invited to {settings.HALLWAY_NETWORK_NAME}"
+    )
+    queue_email(
+        subject=subject,
+        to=[user.email],
+        text=render_to_string("accounts/email/invitation.txt", context),
+        html=render_to_string("accounts/email/invitation.html", context),
+        # One email per key: a resent invitation has a new key and gets its own email.
+        idempotency_key=f"invitation:{invitation.pk}:{invitation.key_hash[:16]}",
+    )
 
 
 def do_invite_user(
     *,
-    actor: User,
+    actor: User | None,
     email: str,
     name: str,
     kind: str = User.Kind.MEMBER,
@@ -125,6 +155,7 @@ def do_invite_user(
     """Create an invited (inactive) person and email them a link to join.
 
     Returns the person and the raw invitation key (only its hash is stored).
+    ``actor`` is None when an operator invites from the command line.
     """
     email = _check_email(email)
     name = _check_name(name)
@@ -143,22 +174,35 @@ def do_invite_user(
             expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
         )
         record_audit_event(actor=actor, action="user.invite", target=user, kind=kind)
-        context = {
-            "inviter": actor,
-            "invitee": user,
-            "company": company,
-            "url": _invitation_url(raw_key),
-            "network_name": settings.HALLWAY_NETWORK_NAME,
-            "days": INVITATION_DAYS,
-        }
-        queue_email(
-            subject=f"{actor.name} invited you to {settings.HALLWAY_NETWORK_NAME}",
-            to=[email],
-            text=render_to_string("accounts/email/invitation.txt", context),
-            html=render_to_string("accounts/email/invitation.html", context),
-            idempotency_key=f"invitation:{invitation.pk}",
-        )
+        _queue_invitation_email(actor=actor, user=user, invitation=invitation, raw_key=raw_key)
     return user, raw_key
+
+
+def do_resend_invitation(*, actor: User | None, user: User) -> str:
+    """Send a fresh invitation link to a person who has not joined yet.
+
+    The old link stops working (a new key replaces it) and the new one is valid for
+    ``INVITATION_DAYS`` days. Returns the raw key.
+    """
+    if user.state != "invited":
+        raise ActionError(
+            "Only people who have not joined yet can be sent an invitation.", status=409
+        )
+    raw_key = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation, _ = Invitation.objects.select_for_update().update_or_create(
+            user=user,
+            defaults={
+                "email": user.email,
+                "invited_by": actor,
+                "key_hash": hash_token(raw_key),
+                "expires_at": timezone.now() + timedelta(days=INVITATION_DAYS),
+                "accepted_at": None,
+            },
+        )
+        record_audit_event(actor=actor, action="user.invite_resend", target=user)
+        _queue_invitation_email(actor=actor, user=user, invitation=invitation, raw_key=raw_key)
+    return raw_key
 
 
 def find_invitation(raw_key: str) -> Invitation | None:
@@ -211,23 +255,30 @@ def end_sessions(user: User, *, except_session_key: str | None = None) -> int:
     return len(keys)
 
 
-def do_deactivate_user(*, actor: User, user: User, reason: str = "") -> User:
-    """Deactivate a person: sign-in, sessions and API tokens end at once; content stays."""
+def do_deactivate_user(*, actor: User | None, user: User, reason: str = "") -> User:
+    """Deactivate a person: sign-in, sessions and API tokens end at once; content stays.
+
+    ``actor`` is None when an operator runs ``hallway deactivate``.
+    """
     if user.deactivated_at is not None:
         raise ActionError("This person is already deactivated.", status=409)
-    if actor.pk == user.pk:
+    if actor is not None and actor.pk == user.pk:
         raise ActionError("You cannot deactivate yourself.", status=400)
     with transaction.atomic():
         user.is_active = False
         user.deactivated_at = timezone.now()
         user.save(update_fields=["is_active", "deactivated_at"])
-        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
         end_sessions(user)
-        record_audit_event(actor=actor, action="user.deactivate", target=user, reason=reason)
+        record_audit_event(
+            actor=actor, action="user.deactivate", target=user, reason=(reason or "").strip()[:500]
+        )
     return user
 
 
-def do_reactivate_user(*, actor: User, user: User) -> User:
+def do_reactivate_user(*, actor: User | None, user: User) -> User:
     """Reactivate a deactivated person. Their old tokens stay revoked."""
     if user.deactivated_at is None:
         raise ActionError("This person is not deactivated.", status=409)
@@ -262,8 +313,115 @@ def do_set_roles(
         for attribute, value in changes.items():
             setattr(user, attribute, value)
         user.save(update_fields=list(changes))
-        record_audit_event(actor=actor, action="user.roles", target=user, **changes)
+        record_audit_event(actor=actor, action="user.roles", target=user, changes=changes)
     return user
+
+
+def do_end_session(*, user: User, session_key: str) -> bool:
+    """Sign out one of a person's own browser sessions. False if it was not theirs."""
+    with transaction.atomic():
+        if not UserSession.objects.filter(user=user, session_key=session_key).exists():
+            return False
+        engine = import_module(settings.SESSION_ENGINE)
+        engine.SessionStore(session_key=session_key).delete()
+        UserSession.objects.filter(user=user, session_key=session_key).delete()
+        record_audit_event(actor=user, action="session.end", target=user)
+    return True
+
+
+def do_end_other_sessions(*, user: User, current_session_key: str | None) -> int:
+    """Sign out every browser session of a person except the current one."""
+    with transaction.atomic():
+        ended = end_sessions(user, except_session_key=current_session_key)
+        if ended:
+            record_audit_event(actor=user, action="session.end_others", target=user, count=ended)
+    return ended
+
+
+def do_change_name(*, actor: User, user: User, name: str) -> User:
+    """Change the name a person is shown by (their profile's search text follows)."""
+    from hallway.profiles.actions import do_update_profile
+
+    name = _check_name(name)
+    if name != user.name:
+        with transaction.atomic():
+            do_update_profile(actor=actor, profile=ensure_profile(user), changes={"name": name})
+            user.name = name
+    return user
+
+
+def _check_password(password: str, user: User) -> None:
+    if not password:
+        raise ActionError("Enter a password.", field="password")
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ActionError(" ".join(exc.messages), field="password") from exc
+
+
+def ensure_host_company(*, name: str) -> Company:
+    """The host company, created with this name if the network has none yet."""
+    company = Company.objects.filter(kind=Company.Kind.HOST).first()
+    if company is not None:
+        return company
+    name = (name or "").strip() or "Hallway"
+    slug = slugify(name)[:200] or "hallway"
+    if Company.objects.filter(slug=slug).exists():
+        slug = f"{slug[:190]}-host"
+    company = Company(name=name[:200], slug=slug, kind=Company.Kind.HOST)
+    company.full_clean()
+    company.save()
+    record_audit_event(actor=None, action="company.create", target=company, kind="host")
+    return company
+
+
+def do_create_or_promote_admin(
+    *, email: str, name: str, password: str, host_company_name: str
+) -> tuple[User, bool]:
+    """Make sure ``email`` is an active network admin of the host company with this password.
+
+    Creates the person (and the host company, if the network has none) or promotes an
+    existing member. Returns the person and whether they were created. All or nothing.
+    """
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ActionError("Enter a valid email address.", field="email") from exc
+    with transaction.atomic():
+        existing = User.objects.select_for_update().filter(email__iexact=email).first()
+        if existing is None:
+            name = _check_name(name)
+            _check_password(password, User(email=email, name=name))
+            ensure_host_company(name=host_company_name)
+            user = do_create_user(
+                actor=None, email=email, name=name, password=password, is_network_admin=True
+            )
+            return user, True
+        if existing.is_guest:
+            raise ActionError(
+                "This email belongs to a guest; guests cannot be network admins.", field="email"
+            )
+        if existing.deactivated_at is not None:
+            raise ActionError(
+                "This person is deactivated; reactivate them first (hallway reactivate).",
+                field="email",
+            )
+        if name and name.strip():
+            existing.name = _check_name(name)
+        _check_password(password, existing)
+        existing.set_password(password)
+        existing.is_network_admin = True
+        if not existing.is_active:
+            # An invited person becomes active; their invitation link is used up.
+            existing.is_active = True
+            Invitation.objects.filter(user=existing, accepted_at__isnull=True).update(
+                accepted_at=timezone.now()
+            )
+        existing.save(update_fields=["name", "password", "is_network_admin", "is_active"])
+        ensure_profile(existing)
+        record_audit_event(actor=None, action="user.promote_admin", target=existing)
+        return existing, False
 
 
 def do_create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:

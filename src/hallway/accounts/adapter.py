@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from hallway.accounts.signals import client_ip
+from hallway.core.audit import record_audit_event
 from hallway.core.email import queue_email
 
 
@@ -14,6 +17,19 @@ class HallwayAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # People join by invitation (or SSO/SCIM later), never by open sign-up.
         return False
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            # Refused by the ``login_failed`` rate limit: the password was not even checked.
+            record_audit_event(
+                actor=None,
+                action="auth.login_throttled",
+                ip_address=client_ip(request),
+                email=str(credentials.get("email") or "")[:254].lower(),
+            )
+            raise
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         message = self.render_mail(template_prefix, email, context)
