@@ -107,7 +107,9 @@ def run_one() -> bool:
             claimed.finished_at = timezone.now()
         else:
             claimed.status = Task.Status.QUEUED
-            claimed.run_after = timezone.now() + timedelta(seconds=min(3600, 2**claimed.attempts * 5))
+            claimed.run_after = timezone.now() + timedelta(
+                seconds=min(3600, 2**claimed.attempts * 5)
+            )
         claimed.last_error = error
         claimed.save(update_fields=["status", "run_after", "last_error", "finished_at"])
     else:
