@@ -1,6 +1,7 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from hallway.api.api import api
+from hallway.api.errors import json_not_found
 from hallway.core import views as core_views
 
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path("people/", include("hallway.profiles.urls")),
     path("companies/", include("hallway.companies.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", json_not_found),
 ]

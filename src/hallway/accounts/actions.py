@@ -46,7 +46,7 @@ def _check_email(email: str) -> str:
         raise ActionError("Enter a valid email address.", field="email") from exc
     if User.objects.filter(email__iexact=email).exists():
         raise ActionError(
-            "Someone with this email address is already on the network.", field="email"
+            "Someone with this email address is already on the network.", field="email", status=409
         )
     return email
 

@@ -103,6 +103,7 @@ INVENTORY: dict[str, tuple[str, dict[str, int]]] = {
         _row(302, 404, 404, 200, 302),
     ),
     "api/v1/": ("/api/v1/", _row(404, 404, 404, 404, 404)),
+    "^api/": ("/api/v2/people", _row(404, 404, 404, 404, 404)),
     "api/v1/^.*$": ("/api/v1/nonexistent", _row(404, 404, 404, 404, 404)),
     "api/v1/companies": ("/api/v1/companies", _row(401, 200, 200, 200, 401)),
     "api/v1/companies/<company_id>": (
