@@ -26,7 +26,9 @@ class Company(models.Model):
         ordering = ["name"]
         verbose_name_plural = "companies"
         constraints = [
-            models.UniqueConstraint(fields=["kind"], condition=Q(kind="host"), name="one_host_company"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(kind="host"), name="one_host_company"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -157,7 +157,9 @@ def _would_cycle(manager_id: int, user_id: int) -> bool:
         if current == user_id:
             return True
         seen.add(current)
-        current = Profile.objects.filter(user_id=current).values_list("manager_id", flat=True).first()
+        current = (
+            Profile.objects.filter(user_id=current).values_list("manager_id", flat=True).first()
+        )
     return False
 
 

@@ -156,10 +156,14 @@ class Follow(models.Model):
                 name="follow_exactly_one_target",
             ),
             models.UniqueConstraint(
-                fields=["follower", "person"], condition=Q(person__isnull=False), name="follow_person_once"
+                fields=["follower", "person"],
+                condition=Q(person__isnull=False),
+                name="follow_person_once",
             ),
             models.UniqueConstraint(
-                fields=["follower", "topic"], condition=Q(topic__isnull=False), name="follow_topic_once"
+                fields=["follower", "topic"],
+                condition=Q(topic__isnull=False),
+                name="follow_topic_once",
             ),
             models.UniqueConstraint(
                 fields=["follower", "company"],
