@@ -52,6 +52,8 @@ def browser() -> Iterator[object]:
 # Screenshots for humans (gitignored); the tests never compare them.
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
 DEFAULT_TIMEOUT_MS = 10_000
+# "Password *" (the asterisk is aria-hidden); not "Forgot your password?" or "Remember Me".
+PASSWORD_LABEL = re.compile(r"^\s*Password\b")
 
 
 @pytest.fixture
@@ -82,7 +84,7 @@ def sign_in(page, email: str, password: str) -> None:  # type: ignore[no-untyped
     """Sign in through the real sign-in page and wait until it has let us in."""
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label(PASSWORD_LABEL).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/accounts/login" not in url)
 

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from hallway.core.tests.factories import TEST_PASSWORD, UserFactory
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import PASSWORD_LABEL, screenshot, sign_in
 
 LOGIN_URL = re.compile(r"/accounts/login/")
 
@@ -28,7 +28,7 @@ def test_wrong_password_shows_an_error_and_stays_on_the_sign_in_page(page: Page)
 
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("ada@northwind.example")
-    page.get_by_label("Password", exact=True).fill("not the password")
+    page.get_by_label(PASSWORD_LABEL).fill("not the password")
     page.get_by_role("button", name="Sign in").click()
 
     alert = page.get_by_role("alert")
@@ -37,7 +37,7 @@ def test_wrong_password_shows_an_error_and_stays_on_the_sign_in_page(page: Page)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sign in")
     # The email stays filled in; the password does not.
     expect(page.get_by_label("Email")).to_have_value("ada@northwind.example")
-    expect(page.get_by_label("Password", exact=True)).to_have_value("")
+    expect(page.get_by_label(PASSWORD_LABEL)).to_have_value("")
     # Not signed in: the person menu is not there and protected pages still redirect.
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
     screenshot(page, "sign-in-wrong-password")
@@ -49,7 +49,8 @@ def test_sign_out_from_the_user_menu(page: Page) -> None:
     person = UserFactory(name="Ada Lovelace")
     sign_in(page, person.email, TEST_PASSWORD)
 
-    page.get_by_text("Account menu for").click()  # opens the <details> user menu
+    # The user menu is a <details> whose summary shows the person's name.
+    page.get_by_role("banner").get_by_text(person.name).click()
     sign_out = page.get_by_role("button", name="Sign out")
     expect(sign_out).to_be_visible()
     sign_out.click()
