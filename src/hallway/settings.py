@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "hallway.companies",
     "hallway.accounts",
     "hallway.profiles",
+    "hallway.groups",
+    "hallway.posts",
+    "hallway.feed",
     "hallway.api",
     "hallway.demo",
 ]

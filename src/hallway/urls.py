@@ -11,6 +11,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("hallway.profiles.urls")),
     path("companies/", include("hallway.companies.urls")),
+    path("groups/", include("hallway.groups.urls")),
+    path("posts/", include("hallway.posts.urls")),
+    path("feed/", include("hallway.feed.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/", json_not_found),
 ]

@@ -9,7 +9,18 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
-from hallway.api import admin, companies, follows, me, people, teams, tokens
+from hallway.api import (
+    admin,
+    companies,
+    feed,
+    follows,
+    groups,
+    me,
+    people,
+    posts,
+    teams,
+    tokens,
+)
 from hallway.api.auth import signed_in
 from hallway.api.errors import install_error_handlers, json_method_not_allowed, json_not_found
 
@@ -53,7 +64,7 @@ api = HallwayAPI(
 )
 install_error_handlers(api)
 
-for module in (me, people, teams, companies, follows, tokens, admin):
+for module in (me, people, teams, companies, follows, tokens, admin, groups, posts, feed):
     api.add_router("/", module.router)
 
 

@@ -8,7 +8,7 @@ in the same SQL statement as the rest of the query. The per-domain modules
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,12 +25,23 @@ def company_internal_label(company_id: int) -> str:
     return f"company:{company_id}:internal"
 
 
-@dataclass(frozen=True)
 class Viewer:
-    """Who is reading. Anonymous and deactivated viewers have no labels at all."""
+    """Who is reading. Anonymous and deactivated viewers have no labels at all.
 
-    user: User | None
-    labels: frozenset[str] = field(default_factory=frozenset)
+    The labels are computed on first use and then kept for the viewer's life (one request).
+    """
+
+    def __init__(self, user: User | None, labels: frozenset[str] | None = None) -> None:
+        self.user = user
+        if labels is not None:
+            self.__dict__["labels"] = labels
+
+    def __repr__(self) -> str:
+        return f"Viewer({self.user_id})"
+
+    @cached_property
+    def labels(self) -> frozenset[str]:
+        return labels_for(self.user) if self.user is not None else frozenset()
 
     @property
     def user_id(self) -> int | None:
@@ -57,16 +68,24 @@ class Viewer:
         return self.user is not None and self.user.is_compliance_officer
 
 
-ANONYMOUS = Viewer(user=None)
+ANONYMOUS = Viewer(user=None, labels=frozenset())
 
 
 def labels_for(user: User) -> frozenset[str]:
-    """The audience labels a person may read. Guests: only their own (groups come later)."""
+    """The audience labels a person may read (DESIGN §5). Deactivated: none."""
     if not user.is_active:
         return frozenset()
+    from hallway.companies.models import Company
+    from hallway.groups.access import group_labels_for
+
     labels = {user_label(user.pk)}
     if user.is_member:
         labels.add(NETWORK_LABEL)
+        # Every member reads every company's internal side (knowledge about accounts).
+        labels.update(
+            company_internal_label(pk) for pk in Company.objects.values_list("pk", flat=True)
+        )
+    labels.update(group_labels_for(user))
     return frozenset(labels)
 
 
@@ -74,7 +93,7 @@ def viewer_for(user: Any) -> Viewer:
     """Build the viewer for a user (or AnonymousUser / None)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
-    return Viewer(user=user, labels=labels_for(user))
+    return Viewer(user=user)
 
 
 def request_viewer(request: Any) -> Viewer:

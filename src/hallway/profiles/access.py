@@ -1,18 +1,19 @@
 """Permission layer for people, profiles, teams and topics (DESIGN §5).
 
-Members see every active person and every profile field. Guests see themselves and the
-people of their own company (later also the people of the external groups they share),
-and of everyone only the fields marked guest-visible. Anonymous and deactivated viewers
+Members see every active person and every profile field. Guests see themselves, the
+people of their own company and the people of the external groups they are in, and of
+everyone only the fields marked guest-visible. Anonymous and deactivated viewers
 see nobody.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from hallway.accounts.models import User
 from hallway.core.errors import NotFound
 from hallway.core.permissions import Viewer
+from hallway.groups.models import Membership
 from hallway.profiles.models import Location, Profile, Team, Topic
 
 ALWAYS_VISIBLE_FIELDS = frozenset({"name", "photo", "company"})
@@ -25,7 +26,16 @@ def people_visible_to(viewer: Viewer) -> QuerySet[User]:
     active = User.objects.filter(is_active=True)
     if viewer.is_member:
         return active
-    return active.filter(Q(pk=viewer.user.pk) | Q(company_id=viewer.user.company_id))
+    # Guests: themselves, their own company, and the people of the external groups they are in.
+    group_ids = [int(label[6:]) for label in viewer.labels if label.startswith("group:")]
+    shares_a_group = Exists(
+        Membership.objects.filter(
+            user=OuterRef("pk"), group_id__in=group_ids, state=Membership.State.ACTIVE
+        )
+    )
+    return active.filter(
+        Q(pk=viewer.user.pk) | Q(company_id=viewer.user.company_id) | shares_a_group
+    )
 
 
 def access_person_by_id(viewer: Viewer, user_id: int) -> User:

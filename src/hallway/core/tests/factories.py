@@ -88,3 +88,66 @@ class GuestFactory(UserFactory):
 
 def profile_of(user: User) -> Profile:
     return Profile.objects.get(user=user)
+
+
+# --- groups and posts -------------------------------------------------------------------------
+class GroupFactory(DjangoModelFactory):
+    class Meta:
+        model = "groups.Group"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    visibility = "public"
+    join_policy = "open"
+
+    @factory.post_generation
+    def companies(obj, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        if create and extracted:
+            obj.companies.set(extracted)
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = "groups.Membership"
+
+    group = factory.SubFactory(GroupFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "member"
+    state = "active"
+
+
+def add_member(group: Any, user: User, *, role: str = "member", state: str = "active") -> Any:
+    return MembershipFactory(group=group, user=user, role=role, state=state)
+
+
+class PostFactory(DjangoModelFactory):
+    """A post; its audience follows its container unless given."""
+
+    class Meta:
+        model = "posts.Post"
+
+    author = factory.SubFactory(UserFactory)
+    group = None
+    company = None
+    kind = "update"
+    body = factory.Sequence(lambda n: f"Post body {n}")
+    body_html = factory.LazyAttribute(lambda o: f"<p>{o.body}</p>")
+    audience = factory.LazyAttribute(
+        lambda o: (
+            f"group:{o.group.pk}"
+            if o.group is not None
+            else (f"company:{o.company.pk}:internal" if o.company is not None else "network")
+        )
+    )
+
+
+class CommentFactory(DjangoModelFactory):
+    class Meta:
+        model = "posts.Comment"
+
+    post = factory.SubFactory(PostFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment {n}")
+    body_html = factory.LazyAttribute(lambda o: f"<p>{o.body}</p>")
+    audience = factory.LazyAttribute(lambda o: o.post.audience)

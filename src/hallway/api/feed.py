@@ -1,0 +1,5 @@
+"""API routes for feed."""
+
+from ninja import Router
+
+router = Router(tags=["feed"])

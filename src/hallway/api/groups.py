@@ -1,0 +1,5 @@
+"""API routes for groups."""
+
+from ninja import Router
+
+router = Router(tags=["groups"])

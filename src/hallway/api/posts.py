@@ -1,0 +1,5 @@
+"""API routes for posts."""
+
+from ninja import Router
+
+router = Router(tags=["posts"])

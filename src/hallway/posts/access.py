@@ -1,0 +1,130 @@
+"""Permission layer for posts, comments, reactions and attachments (DESIGN §5).
+
+Every post, comment and attachment stores its audience label; a viewer reads exactly the
+objects whose label is in ``viewer.labels``, in the same SQL as the rest of the query.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from hallway.companies.models import Company
+from hallway.core.errors import NotFound
+from hallway.core.permissions import NETWORK_LABEL, Viewer, company_internal_label
+from hallway.groups.access import can_moderate_group, can_post_in_group, group_label
+from hallway.groups.models import Group
+from hallway.posts.models import Attachment, Comment, Post
+
+
+def audience_for(*, group: Group | None = None, company: Company | None = None) -> str:
+    """The permission label of a container: a group, a company's internal side, the network."""
+    if group is not None:
+        return group_label(group.pk)
+    if company is not None:
+        return company_internal_label(company.pk)
+    return NETWORK_LABEL
+
+
+def posts_visible_to(viewer: Viewer) -> QuerySet[Post]:
+    """Live posts this viewer may read: every list, feed and search starts here."""
+    if not viewer.labels:
+        return Post.objects.none()
+    return Post.objects.filter(audience__in=viewer.labels, deleted_at__isnull=True)
+
+
+def access_post_by_id(viewer: Viewer, post_id: int) -> Post:
+    """The post, or NotFound whether it is missing, deleted or hidden from this viewer."""
+    post = (
+        posts_visible_to(viewer)
+        .select_related("author", "group", "company")
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None:
+        raise NotFound
+    return post
+
+
+def comments_visible_to(viewer: Viewer) -> QuerySet[Comment]:
+    if not viewer.labels:
+        return Comment.objects.none()
+    return Comment.objects.filter(
+        audience__in=viewer.labels, deleted_at__isnull=True, post__deleted_at__isnull=True
+    )
+
+
+def access_comment_by_id(viewer: Viewer, comment_id: int) -> Comment:
+    comment = comments_visible_to(viewer).select_related("post").filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound
+    return comment
+
+
+def attachments_visible_to(viewer: Viewer) -> QuerySet[Attachment]:
+    """Files this viewer may download: those of readable posts and comments, and their own
+    uploads not yet attached (labelled ``user:<id>``)."""
+    if not viewer.labels:
+        return Attachment.objects.none()
+    return Attachment.objects.filter(audience__in=viewer.labels)
+
+
+def access_attachment_by_id(viewer: Viewer, attachment_id: int) -> Attachment:
+    attachment = attachments_visible_to(viewer).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound
+    return attachment
+
+
+def can_post_to(
+    viewer: Viewer, *, group: Group | None = None, company: Company | None = None
+) -> bool:
+    """May this viewer publish in the container? The network stream and company internal
+    sides are for members only; a group needs an active membership and not archived."""
+    if viewer.user is None:
+        return False
+    if group is not None:
+        return can_post_in_group(viewer, group)
+    return viewer.is_member
+
+
+def can_edit_post(viewer: Viewer, post: Post) -> bool:
+    return viewer.user is not None and post.author_id == viewer.user_id and not post.is_deleted
+
+
+def can_delete_post(viewer: Viewer, post: Post) -> bool:
+    """The author; a moderator of the post's group; a network admin outside groups."""
+    if viewer.user is None or post.is_deleted:
+        return False
+    if post.author_id == viewer.user_id:
+        return True
+    if post.group_id is not None:
+        return can_moderate_group(viewer, post.group)  # type: ignore[arg-type]
+    return viewer.is_network_admin
+
+
+def can_comment_on_post(viewer: Viewer, post: Post) -> bool:
+    if viewer.user is None or post.is_deleted:
+        return False
+    if post.group_id is not None:
+        return can_post_in_group(viewer, post.group)  # type: ignore[arg-type]
+    return viewer.is_member
+
+
+def can_accept_answer(viewer: Viewer, post: Post) -> bool:
+    """The asker or a moderator of the question's group."""
+    if viewer.user is None or post.kind != Post.Kind.QUESTION:
+        return False
+    if post.author_id == viewer.user_id:
+        return True
+    return post.group_id is not None and can_moderate_group(viewer, post.group)  # type: ignore[arg-type]
+
+
+def can_announce(viewer: Viewer) -> bool:
+    """Network admins and the designated leaders may post announcements."""
+    from hallway.groups.models import NetworkSettings
+
+    if not viewer.is_member:
+        return False
+    if viewer.is_network_admin:
+        return True
+    return NetworkSettings.load().announcement_leaders.filter(pk=viewer.user_id).exists()
