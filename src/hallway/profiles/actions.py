@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
@@ -42,8 +43,15 @@ def ensure_profile(user: User) -> Profile:
     return profile
 
 
+def fold_accents(text: str) -> str:
+    """ "García" → "garcia": the directory finds people whether or not the query has accents."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def build_search_text(*, name: str, title: str, ask_me_about: str, skills: list[str]) -> str:
-    return " ".join(part for part in [name, title, " ".join(skills), ask_me_about] if part).lower()
+    text = " ".join(part for part in [name, title, " ".join(skills), ask_me_about] if part)
+    return fold_accents(text).lower()
 
 
 def refresh_search_text(profile: Profile) -> None:
@@ -73,9 +81,7 @@ def topic_for_name(name: str) -> Topic:
     return topic
 
 
-def do_update_profile(
-    *, actor: User, profile: Profile, changes: dict[str, Any]
-) -> Profile:
+def do_update_profile(*, actor: User, profile: Profile, changes: dict[str, Any]) -> Profile:
     """Apply validated changes to a profile; all or nothing.
 
     ``changes`` may hold: name, title, team (Team|None), location (Location|None),
@@ -98,8 +104,10 @@ def do_update_profile(
         changes["name"] = name
     if "team" in changes and changes["team"] is not None and not isinstance(changes["team"], Team):
         errors["team"] = "Choose a team."
-    if "location" in changes and changes["location"] is not None and not isinstance(
-        changes["location"], Location
+    if (
+        "location" in changes
+        and changes["location"] is not None
+        and not isinstance(changes["location"], Location)
     ):
         errors["location"] = "Choose a location."
     if changes.get("manager") is not None:

@@ -154,7 +154,7 @@ def test_directory_query_count_is_independent_of_page_size(
     member_client: Client, django_assert_max_num_queries, count: int
 ) -> None:
     make_people(count, location=LocationFactory(name="Porto"), team=TeamFactory())
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = member_client.get(reverse("people_directory"))
     assert response.status_code == 200
 
