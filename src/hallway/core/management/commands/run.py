@@ -80,9 +80,9 @@ class Command(BaseCommand):
             from hallway.demo.personas import DEMO_PASSWORD, PERSONAS
 
             lines.append(
-                f"Sign in as {PERSONAS['admin']} (network admin) with password {DEMO_PASSWORD!r};"
+                f"Sign in as {PERSONAS['admin']} (network admin), password {DEMO_PASSWORD!r};"
+                " every demo person has that password (docs/demo.md lists the personas)."
             )
-            lines.append(f"other demo people: {', '.join(PERSONAS.values())} (same password).")
         else:
             lines.append("Create an admin: hallway createadmin --email E --name N --password-stdin")
         lines.append("Press Ctrl+C to stop.")
