@@ -5,7 +5,9 @@ Both are private to their owner, so every function starts from the viewer's own 
 
 from __future__ import annotations
 
+from django.contrib.sessions.models import Session
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from hallway.accounts.models import ApiToken, User, UserSession, hash_token
 from hallway.core.errors import NotFound
@@ -34,8 +36,15 @@ def access_own_api_token_by_id(viewer: Viewer, token_id: int) -> ApiToken:
 
 
 def own_sessions(viewer: Viewer) -> QuerySet[UserSession]:
-    """The viewer's signed-in browser sessions, most recently seen first."""
-    return UserSession.objects.filter(user=_own_user(viewer)).order_by("-last_seen_at")
+    """The viewer's signed-in browser sessions, most recently seen first.
+
+    Only sessions that still exist: a password change or expiry ends a session without
+    passing through Hallway's own sign-out.
+    """
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    return UserSession.objects.filter(user=_own_user(viewer), session_key__in=live).order_by(
+        "-last_seen_at"
+    )
 
 
 def session_ref(session_key: str) -> str:

@@ -46,7 +46,7 @@ def _membership_of(viewer: Viewer) -> Exists:
     return Exists(
         Membership.objects.filter(
             group=OuterRef("pk"),
-            user_id=viewer.user_id,
+            user=viewer.user,
             state__in=[Membership.State.ACTIVE, Membership.State.INVITED],
         )
     )
@@ -91,7 +91,7 @@ def access_group_by_slug(viewer: Viewer, slug: str) -> Group:
 def membership_of(viewer: Viewer, group: Group) -> Membership | None:
     if viewer.user is None:
         return None
-    return Membership.objects.filter(group=group, user_id=viewer.user_id).first()
+    return Membership.objects.filter(group=group, user=viewer.user).first()
 
 
 def can_read_group_content(viewer: Viewer, group: Group) -> bool:
@@ -163,12 +163,39 @@ def people_who_can_read(audience: str) -> QuerySet[User]:
                 group=group, user=OuterRef("pk"), state=Membership.State.ACTIVE
             )
         )
-        guest_ok = Q(kind=User.Kind.GUEST, company__in=group.companies.all()) & in_group
+        members = Q(kind=User.Kind.MEMBER)
+        if group.visibility != Group.Visibility.PUBLIC:
+            members &= Q(in_group)
         if not group.is_external:
-            guest_ok = Q(pk__in=[])
-        if group.visibility == Group.Visibility.PUBLIC:
-            return active.filter(Q(kind=User.Kind.MEMBER) | guest_ok)
-        return active.filter((Q(kind=User.Kind.MEMBER) & in_group) | guest_ok)
+            return active.filter(members)
+        guests = Q(in_group, kind=User.Kind.GUEST, company__in=group.companies.all())
+        return active.filter(members | guests)
     if audience.startswith("user:"):
         return active.filter(pk=int(audience.split(":", 1)[1]))
     return User.objects.none()
+
+
+# --- Added for the group pages and API (issue 3) ---------------------------------------------
+def can_see_group_members(viewer: Viewer, group: Group) -> bool:
+    """Who may list a group's members: for a public group every member of the network and
+    the group's own (guest) members; for a private or secret group only its active members
+    and network admins. Call only for a group the viewer may see."""
+    if viewer.user is None:
+        return False
+    if viewer.is_network_admin:
+        return True
+    if group.visibility == Group.Visibility.PUBLIC and viewer.is_member:
+        return True
+    membership = membership_of(viewer, group)
+    return membership is not None and membership.is_active
+
+
+def can_manage_members(viewer: Viewer, group: Group) -> bool:
+    """Owners, moderators and network admins: invite people, decide join requests, remove
+    members. Never implies reading content."""
+    return can_moderate_group(viewer, group) or can_manage_group(viewer, group)
+
+
+def can_open_break_glass(viewer: Viewer, group: Group) -> bool:
+    """A network admin who cannot otherwise read this (private or secret) group's content."""
+    return viewer.is_network_admin and not can_read_group_content(viewer, group)

@@ -72,7 +72,10 @@ class Group(models.Model):
 
 
 class Membership(models.Model):
-    """A person's place in a group: role, and whether invited, requested or active."""
+    """A person's place in a group: role, and whether invited, requested or active.
+
+    ``declined`` is a join request an owner or moderator turned down; it grants nothing.
+    """
 
     class Role(models.TextChoices):
         OWNER = "owner", "Owner"
@@ -83,6 +86,7 @@ class Membership(models.Model):
         INVITED = "invited", "Invited"
         REQUESTED = "requested", "Requested"
         ACTIVE = "active", "Active"
+        DECLINED = "declined", "Request declined"
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -97,6 +101,9 @@ class Membership(models.Model):
     follow_closely = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     joined_at = models.DateTimeField(null=True, blank=True)
+    # A declined join request stays as a record the requester can see: when, and why
+    # (``reason`` then holds the moderator's reason).
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

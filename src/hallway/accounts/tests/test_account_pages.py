@@ -178,3 +178,22 @@ def test_guest_can_use_the_account_pages(guest: User) -> None:
     for url in ["/accounts/settings/", "/accounts/sessions/", "/accounts/tokens/"]:
         assert client.get(url).status_code == 200
     assert TEST_PASSWORD not in client.get("/accounts/settings/").content.decode()
+
+
+@pytest.mark.django_db
+def test_sessions_ended_elsewhere_are_not_listed():
+    from django.contrib.sessions.models import Session
+
+    from hallway.accounts.models import UserSession
+    from hallway.accounts.selectors import own_sessions
+    from hallway.core.permissions import viewer_for
+    from hallway.core.tests.factories import UserFactory
+
+    person = UserFactory()
+    first, second = Client(), Client()
+    for client in (first, second):
+        client.force_login(person)
+        client.get("/accounts/sessions/")
+    assert UserSession.objects.filter(user=person).count() == 2
+    Session.objects.filter(session_key=second.session.session_key).delete()
+    assert [s.session_key for s in own_sessions(viewer_for(person))] == [first.session.session_key]

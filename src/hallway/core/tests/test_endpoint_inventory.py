@@ -8,17 +8,21 @@ app's tests. Rows use concrete paths built from one fixed network (see ``network
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from hallway.accounts.actions import do_create_api_token, do_deactivate_user
 from hallway.core.tests.factories import (
     CompanyFactory,
+    GroupFactory,
     GuestFactory,
     TeamFactory,
     TopicFactory,
     UserFactory,
+    add_member,
 )
+from hallway.posts.actions import do_create_comment, do_create_post, do_upload_attachment
 
 ROLES = ("anonymous", "guest", "member", "admin", "deactivated")
 
@@ -149,6 +153,174 @@ INVENTORY: dict[str, tuple[str, dict[str, int]]] = {
         "/companies/{other_company}/logo",
         _row(302, 404, 200, 200, 302),
     ),
+    # --- groups (issue 3): {public_group} open, {private_group} by request, {secret_group}
+    # invite-only, {external_group} admits the guest's company (the guest is in it).
+    "groups/": ("/groups/", _row(302, 200, 200, 200, 302)),
+    "groups/new/": ("/groups/new/", _row(302, 403, 200, 200, 302)),
+    "groups/network-settings/": ("/groups/network-settings/", _row(302, 403, 403, 200, 302)),
+    "groups/<slug:slug>/": ("/groups/{public_group}/", _row(302, 404, 200, 200, 302)),
+    "groups/<slug:slug>/members/": (
+        "/groups/{private_group}/members/",
+        _row(302, 404, 403, 200, 302),
+    ),
+    "groups/<slug:slug>/members/<int:user_id>/": (
+        "/groups/{public_group}/members/{member_id}/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "groups/<slug:slug>/settings/": (
+        "/groups/{public_group}/settings/",
+        _row(302, 404, 403, 200, 302),
+    ),
+    "groups/<slug:slug>/archive/": (
+        "/groups/{public_group}/archive/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "groups/<slug:slug>/join/": ("/groups/{public_group}/join/", _row(302, 405, 405, 405, 302)),
+    "groups/<slug:slug>/request/": (
+        "/groups/{private_group}/request/",
+        _row(302, 404, 200, 200, 302),
+    ),
+    "groups/<slug:slug>/leave/": ("/groups/{public_group}/leave/", _row(302, 405, 405, 405, 302)),
+    "groups/<slug:slug>/invitation/": (
+        "/groups/{secret_group}/invitation/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "groups/<slug:slug>/invite/": (
+        "/groups/{public_group}/invite/",
+        _row(302, 404, 403, 200, 302),
+    ),
+    "groups/<slug:slug>/requests/": (
+        "/groups/{secret_group}/requests/",
+        _row(302, 404, 404, 200, 302),
+    ),
+    "groups/<slug:slug>/requests/<int:user_id>/": (
+        "/groups/{private_group}/requests/{member_id}/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "groups/<slug:slug>/files/": (
+        "/groups/{external_group}/files/",
+        _row(302, 200, 200, 200, 302),
+    ),
+    "groups/<slug:slug>/break-glass/": (
+        "/groups/{secret_group}/break-glass/",
+        _row(302, 404, 404, 200, 302),
+    ),
+    "api/v1/groups": ("/api/v1/groups", _row(401, 200, 200, 200, 401)),
+    "api/v1/groups/<group_id>": (
+        "/api/v1/groups/{secret_group_id}",
+        _row(401, 404, 404, 200, 401),
+    ),
+    "api/v1/groups/<group_id>/members": (
+        "/api/v1/groups/{private_group_id}/members",
+        _row(401, 404, 403, 200, 401),
+    ),
+    "api/v1/groups/<group_id>/members/<user_id>": (
+        "/api/v1/groups/{public_group_id}/members/{member_id}",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/groups/<group_id>/join": (
+        "/api/v1/groups/{public_group_id}/join",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/groups/<group_id>/requests": (
+        "/api/v1/groups/{private_group_id}/requests",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/groups/<group_id>/requests/<user_id>": (
+        "/api/v1/groups/{private_group_id}/requests/{member_id}",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/groups/<group_id>/archive": (
+        "/api/v1/groups/{public_group_id}/archive",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/groups/<group_id>/break-glass": (
+        "/api/v1/groups/{secret_group_id}/break-glass",
+        _row(405, 405, 405, 405, 405),
+    ),
+    # --- posts (issue 3): {network_post_id} by the group owner on the network stream;
+    # {external_post_id} in the external group (the guest is in it, the member is not);
+    # {secret_post_id} in the secret group; {network_comment_id} on the network post;
+    # {external_file_id}/{external_file_name} attached to the external post.
+    "posts/new/": ("/posts/new/", _row(302, 403, 200, 200, 302)),
+    "posts/<int:post_id>/": ("/posts/{external_post_id}/", _row(302, 200, 404, 404, 302)),
+    "posts/<int:post_id>/edit/": ("/posts/{network_post_id}/edit/", _row(302, 404, 403, 403, 302)),
+    "posts/<int:post_id>/history/": (
+        "/posts/{network_post_id}/history/",
+        _row(302, 404, 200, 200, 302),
+    ),
+    "posts/<int:post_id>/delete/": (
+        "/posts/{network_post_id}/delete/",
+        _row(302, 404, 403, 200, 302),
+    ),
+    "posts/<int:post_id>/react/": (
+        "/posts/{network_post_id}/react/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "posts/<int:post_id>/reactions/": (
+        "/posts/{secret_post_id}/reactions/",
+        _row(302, 404, 404, 404, 302),
+    ),
+    "posts/<int:post_id>/vote/": ("/posts/{network_post_id}/vote/", _row(302, 405, 405, 405, 302)),
+    "posts/<int:post_id>/accept/": (
+        "/posts/{network_post_id}/accept/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "posts/<int:post_id>/comments/": (
+        "/posts/{network_post_id}/comments/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "posts/comments/<int:comment_id>/edit/": (
+        "/posts/comments/{network_comment_id}/edit/",
+        _row(302, 404, 403, 403, 302),
+    ),
+    "posts/comments/<int:comment_id>/delete/": (
+        "/posts/comments/{network_comment_id}/delete/",
+        _row(302, 404, 403, 200, 302),
+    ),
+    "posts/comments/<int:comment_id>/react/": (
+        "/posts/comments/{network_comment_id}/react/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "posts/files/": ("/posts/files/", _row(302, 405, 405, 405, 302)),
+    "posts/files/<int:attachment_id>/<str:name>": (
+        "/posts/files/{external_file_id}/{external_file_name}",
+        _row(302, 200, 404, 404, 302),
+    ),
+    "posts/mentions/": ("/posts/mentions/", _row(302, 403, 200, 200, 302)),
+    "posts/mentions/check/": ("/posts/mentions/check/", _row(302, 405, 405, 405, 302)),
+    "api/v1/posts": ("/api/v1/posts", _row(405, 405, 405, 405, 405)),
+    "api/v1/posts/<post_id>": ("/api/v1/posts/{external_post_id}", _row(401, 200, 404, 404, 401)),
+    "api/v1/posts/<post_id>/revisions": (
+        "/api/v1/posts/{network_post_id}/revisions",
+        _row(401, 404, 200, 200, 401),
+    ),
+    "api/v1/posts/<post_id>/comments": (
+        "/api/v1/posts/{secret_post_id}/comments",
+        _row(401, 404, 404, 404, 401),
+    ),
+    "api/v1/posts/<post_id>/reactions": (
+        "/api/v1/posts/{network_post_id}/reactions",
+        _row(401, 404, 200, 200, 401),
+    ),
+    "api/v1/posts/<post_id>/accept": (
+        "/api/v1/posts/{network_post_id}/accept",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/posts/<post_id>/votes": (
+        "/api/v1/posts/{network_post_id}/votes",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/comments/<comment_id>": (
+        "/api/v1/comments/{network_comment_id}",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/files": ("/api/v1/files", _row(405, 405, 405, 405, 405)),
+    "api/v1/files/<file_id>": (
+        "/api/v1/files/{external_file_id}",
+        _row(401, 200, 404, 404, 401),
+    ),
+    "api/v1/mentions": ("/api/v1/mentions", _row(401, 403, 200, 200, 401)),
     "healthz": ("/healthz", _row(200, 200, 200, 200, 200)),
     "people/": ("/people/", _row(302, 200, 200, 200, 302)),
     "people/<int:user_id>/": ("/people/{member_id}/", _row(302, 404, 200, 200, 302)),
@@ -192,6 +364,36 @@ def network(db):
     gone = UserFactory(name="Dee Deactivated")
     target = UserFactory(name="Tom Target")
     token, _ = do_create_api_token(user=admin, name="inventory")
+    public_group = GroupFactory(name="Open Forum", slug="open-forum")
+    private_group = GroupFactory(
+        name="Bid Team", slug="bid-team", visibility="private", join_policy="request"
+    )
+    secret_group = GroupFactory(
+        name="Skunkworks", slug="skunkworks", visibility="secret", join_policy="invite"
+    )
+    external_group = GroupFactory(
+        name="Partner Room",
+        slug="partner-room",
+        visibility="private",
+        join_policy="invite",
+        is_external=True,
+        companies=[guest.company],
+    )
+    group_owner = UserFactory(name="Olga Owner")
+    for group in (public_group, private_group, secret_group, external_group):
+        add_member(group, group_owner, role="owner")
+    add_member(external_group, guest)
+    network_post = do_create_post(author=group_owner, body="Network post")
+    external_post = do_create_post(author=group_owner, body="Partner post", group=external_group)
+    secret_post = do_create_post(author=group_owner, body="Secret post", group=secret_group)
+    network_comment = do_create_comment(author=group_owner, post=network_post, body="A comment")
+    external_file = do_upload_attachment(
+        uploader=group_owner,
+        upload=SimpleUploadedFile("notes.txt", b"meeting notes\n", content_type="text/plain"),
+    )
+    do_create_post(
+        author=group_owner, body="Notes", group=external_group, attachment_ids=[external_file.pk]
+    )
     return {
         "member": host_member,
         "admin": admin,
@@ -206,6 +408,19 @@ def network(db):
             "other_company": other_company.slug,
             "other_company_id": other_company.pk,
             "token_id": token.pk,
+            "public_group": public_group.slug,
+            "private_group": private_group.slug,
+            "secret_group": secret_group.slug,
+            "external_group": external_group.slug,
+            "public_group_id": public_group.pk,
+            "private_group_id": private_group.pk,
+            "secret_group_id": secret_group.pk,
+            "network_post_id": network_post.pk,
+            "external_post_id": external_post.pk,
+            "secret_post_id": secret_post.pk,
+            "network_comment_id": network_comment.pk,
+            "external_file_id": external_file.pk,
+            "external_file_name": external_file.name,
         },
     }
 

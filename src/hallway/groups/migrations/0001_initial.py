@@ -159,6 +159,7 @@ class Migration(migrations.Migration):
                             ("invited", "Invited"),
                             ("requested", "Requested"),
                             ("active", "Active"),
+                            ("declined", "Request declined"),
                         ],
                         default="active",
                         max_length=10,
@@ -168,6 +169,7 @@ class Migration(migrations.Migration):
                 ("follow_closely", models.BooleanField(default=False)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("joined_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
                 (
                     "group",
                     models.ForeignKey(
