@@ -7,4 +7,4 @@ os.environ.setdefault("HALLWAY_TESTING", "1")
 os.environ.setdefault("HALLWAY_DATA_DIR", tempfile.mkdtemp(prefix="hallway-test-"))
 os.environ.setdefault("EMAIL_URL", "memory://")
 
-from hallway.settings import *  # noqa: E402, F403
+from hallway.settings import *  # noqa: F403

@@ -25,7 +25,12 @@ class SessionTrackingMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         session = getattr(request, "session", None)
-        if user is not None and user.is_authenticated and session is not None and session.session_key:
+        if (
+            user is not None
+            and user.is_authenticated
+            and session is not None
+            and session.session_key
+        ):
             self._touch(request, user.pk, session.session_key)
         return response
 
