@@ -95,7 +95,7 @@ def get_user(request: HttpRequest, user_id: Id) -> dict[str, Any]:
     response=responses({201: AdminPersonOut}, conflict=True),
     summary="Create or invite a person (admins)",
 )
-def create_user(request: HttpRequest, payload: UserCreateIn) -> tuple[int, dict[str, Any]]:
+def create_user(request: HttpRequest, payload: UserCreateIn) -> Status[dict[str, Any]]:
     """Invite a member or a guest by email (``invite``: true, the default), or create an
     active person without a password (``invite``: false, for single sign-on).
 

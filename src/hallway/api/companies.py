@@ -68,7 +68,7 @@ def get_company(request: HttpRequest, company_id: Id) -> dict[str, Any]:
     auth=network_admin,
     summary="Add a company (network admins)",
 )
-def create_company(request: HttpRequest, payload: CompanyIn) -> tuple[int, dict[str, Any]]:
+def create_company(request: HttpRequest, payload: CompanyIn) -> Status[dict[str, Any]]:
     """Add a customer, partner or supplier. Its page address (slug) is made from the name."""
     viewer = api_viewer(request)
     if not can_create_company(viewer) or viewer.user is None:

@@ -114,7 +114,7 @@ def _target(viewer: Viewer, target: FollowTargetIn) -> dict[str, Any]:
 @router.post(
     "/follows", response=responses({201: FollowOut}), summary="Follow a person, topic or company"
 )
-def create_follow(request: HttpRequest, payload: FollowTargetIn) -> tuple[int, dict[str, Any]]:
+def create_follow(request: HttpRequest, payload: FollowTargetIn) -> Status[dict[str, Any]]:
     """Follow exactly one of ``person_id``, ``topic`` (slug or name) or ``company_id``.
 
     Following something you already follow changes nothing and answers the same.
@@ -143,7 +143,7 @@ def _target_from_body(request: HttpRequest) -> FollowTargetIn:
 
 
 @router.delete("/follows", response=responses({204: None}), summary="Stop following")
-def delete_follow(request: HttpRequest, target: Query[FollowTargetIn]) -> tuple[int, None]:
+def delete_follow(request: HttpRequest, target: Query[FollowTargetIn]) -> Status[None]:
     """Stop following one target, named in query parameters or a JSON body as for POST."""
     viewer = api_viewer(request)
     assert viewer.user is not None

@@ -23,7 +23,7 @@ def list_tokens(request: HttpRequest, params: Query[PageParams]) -> dict[str, An
 
 
 @router.post("/tokens", response=responses({201: TokenCreatedOut}), summary="Create an API token")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     """A new token for you. Copy ``token`` now: Hallway stores only its hash."""
     user = api_viewer(request).user
     assert user is not None
@@ -32,7 +32,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
 
 
 @router.delete("/tokens/{token_id}", response=responses({204: None}), summary="Revoke a token")
-def revoke_token(request: HttpRequest, token_id: Id) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: Id) -> Status[None]:
     """Revoke one of your tokens; it stops working at once. Others' tokens answer 404."""
     viewer = api_viewer(request)
     assert viewer.user is not None

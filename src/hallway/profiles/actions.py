@@ -184,12 +184,12 @@ def render_photo(data: bytes) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
-        image = Image.open(io.BytesIO(data))
-        if image.format not in PHOTO_FORMATS:
+        source = Image.open(io.BytesIO(data))
+        if source.format not in PHOTO_FORMATS:
             raise ActionError("Upload a JPEG, PNG, WebP or GIF image.", field="photo")
-        if image.width * image.height > 40_000_000:
+        if source.width * source.height > 40_000_000:
             raise ActionError("The image has too many pixels.", field="photo")
-        image = image.convert("RGB")
+        image: Image.Image = source.convert("RGB")
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ActionError("That file is not an image we can read.", field="photo") from exc
     side = min(image.size)
@@ -209,7 +209,7 @@ def do_set_photo(*, actor: User, profile: Profile, data: bytes | None) -> Profil
     with transaction.atomic():
         old = profile.photo.name if profile.photo else None
         if content is None:
-            profile.photo = ""  # type: ignore[assignment]
+            profile.photo = ""
             profile.save(update_fields=["photo", "updated_at"])
         else:
             profile.photo.save(f"{profile.user_id}.jpg", ContentFile(content), save=False)
