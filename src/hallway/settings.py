@@ -239,7 +239,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 HALLWAY_MAX_PHOTO_BYTES = 5 * 1024 * 1024
+HALLWAY_MAX_ATTACHMENT_BYTES = int(os.environ.get("HALLWAY_MAX_ATTACHMENT_MB", "20")) * 1024 * 1024
+# Link previews are fetched server-side after a post is saved (posts/previews.py): never
+# from loopback, private, link-local or metadata addresses. Off in tests (no network).
+HALLWAY_LINK_PREVIEWS = _env_bool("HALLWAY_LINK_PREVIEWS", default=not TESTING)
+HALLWAY_PREVIEW_ALLOW_LOOPBACK = False  # tests only: lets a fetch reach a local test server
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- i18n ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -128,3 +128,24 @@ def can_announce(viewer: Viewer) -> bool:
     if viewer.is_network_admin:
         return True
     return NetworkSettings.load().announcement_leaders.filter(pk=viewer.user_id).exists()
+
+
+def can_edit_comment(viewer: Viewer, comment: Comment) -> bool:
+    """The comment's author, while it and its post are live."""
+    return (
+        viewer.user is not None
+        and comment.author_id == viewer.user_id
+        and comment.deleted_at is None
+    )
+
+
+def can_delete_comment(viewer: Viewer, comment: Comment) -> bool:
+    """The author; a moderator of the post's group; a network admin outside groups."""
+    if viewer.user is None or comment.deleted_at is not None:
+        return False
+    if comment.author_id == viewer.user_id:
+        return True
+    post = comment.post
+    if post.group_id is not None:
+        return can_moderate_group(viewer, post.group)  # type: ignore[arg-type]
+    return viewer.is_network_admin
