@@ -26,6 +26,20 @@ from hallway.posts.actions import do_create_comment, do_create_post, do_upload_a
 
 ROLES = ("anonymous", "guest", "member", "admin", "deactivated")
 
+# Unique tokens in secret and private content: no role crawled below belongs to those groups,
+# so none of them may ever see one (the admin may know the secret group's name, to manage it).
+CANARY = {
+    "secret_group_name": "canarysgname",
+    "secret_group_about": "canarysgabout",
+    "secret_post": "canarysecretpost",
+    "private_post": "canaryprivatepost",
+    "private_title": "canaryprivatetitle",
+    "private_comment": "canaryprivatecomment",
+    "private_file_name": "canaryprivatefile",
+    "private_file_text": "canaryprivatetext",
+}
+ADMIN_MAY_SEE = {"secret_group_name", "secret_group_about"}
+
 
 def _row(anonymous, guest, member, admin, deactivated):
     """GET status per role; 302 is the redirect to sign-in (or away from it)."""
@@ -339,6 +353,56 @@ INVENTORY: dict[str, tuple[str, dict[str, int]]] = {
         "/people/topics/{topic}/follow/",
         _row(302, 405, 405, 405, 302),
     ),
+    # --- feeds (hallway.feed, api/feed.py) ---
+    "feed/network/": ("/feed/network/", _row(302, 403, 200, 200, 302)),
+    "feed/new/": ("/feed/new/?since=0", _row(302, 200, 200, 200, 302)),
+    "feed/people/<int:user_id>/": ("/feed/people/{member_id}/", _row(302, 404, 200, 200, 302)),
+    "feed/topics/<slug:slug>/": ("/feed/topics/{topic}/", _row(302, 200, 200, 200, 302)),
+    "feed/companies/<slug:slug>/": (
+        "/feed/companies/{other_company}/",
+        _row(302, 404, 200, 200, 302),
+    ),
+    "feed/mutes/": ("/feed/mutes/", _row(302, 200, 200, 200, 302)),
+    "feed/mute/person/<int:user_id>/": (
+        "/feed/mute/person/{member_id}/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "feed/unmute/person/<int:user_id>/": (
+        "/feed/unmute/person/{member_id}/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "feed/mute/group/<int:group_id>/": (
+        "/feed/mute/group/{public_group_id}/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "feed/unmute/group/<int:group_id>/": (
+        "/feed/unmute/group/{public_group_id}/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "feed/mute/topic/<slug:slug>/": ("/feed/mute/topic/{topic}/", _row(302, 405, 405, 405, 302)),
+    "feed/unmute/topic/<slug:slug>/": (
+        "/feed/unmute/topic/{topic}/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "api/v1/feed": ("/api/v1/feed", _row(401, 200, 200, 200, 401)),
+    "api/v1/feed/new": ("/api/v1/feed/new?since=0", _row(401, 200, 200, 200, 401)),
+    # A secret group: hidden from guests and members (404); an admin manages it but reads its
+    # posts only through break-glass (403).
+    "api/v1/groups/<group_id>/posts": (
+        "/api/v1/groups/{secret_group_id}/posts",
+        _row(401, 404, 404, 403, 401),
+    ),
+    "api/v1/people/<person_id>/posts": (
+        "/api/v1/people/{member_id}/posts",
+        _row(401, 404, 200, 200, 401),
+    ),
+    "api/v1/topics/<slug>/posts": ("/api/v1/topics/{topic}/posts", _row(401, 200, 200, 200, 401)),
+    "api/v1/companies/<company_id>/posts": (
+        "/api/v1/companies/{other_company_id}/posts",
+        _row(401, 404, 200, 200, 401),
+    ),
+    "api/v1/network/posts": ("/api/v1/network/posts", _row(401, 403, 200, 200, 401)),
+    "api/v1/mutes": ("/api/v1/mutes", _row(401, 200, 200, 200, 401)),
 }
 
 
@@ -369,7 +433,11 @@ def network(db):
         name="Bid Team", slug="bid-team", visibility="private", join_policy="request"
     )
     secret_group = GroupFactory(
-        name="Skunkworks", slug="skunkworks", visibility="secret", join_policy="invite"
+        name=f"Skunkworks {CANARY['secret_group_name']}",
+        description=CANARY["secret_group_about"],
+        slug="skunkworks",
+        visibility="secret",
+        join_policy="invite",
     )
     external_group = GroupFactory(
         name="Partner Room",
@@ -385,7 +453,26 @@ def network(db):
     add_member(external_group, guest)
     network_post = do_create_post(author=group_owner, body="Network post")
     external_post = do_create_post(author=group_owner, body="Partner post", group=external_group)
-    secret_post = do_create_post(author=group_owner, body="Secret post", group=secret_group)
+    secret_post = do_create_post(
+        author=group_owner, body=f"Secret post {CANARY['secret_post']}", group=secret_group
+    )
+    private_file = do_upload_attachment(
+        uploader=group_owner,
+        upload=SimpleUploadedFile(
+            f"{CANARY['private_file_name']}.txt",
+            f"{CANARY['private_file_text']}\n".encode(),
+            content_type="text/plain",
+        ),
+    )
+    private_post = do_create_post(
+        author=group_owner,
+        title=CANARY["private_title"],
+        body=f"Bid numbers {CANARY['private_post']}",
+        kind="question",
+        group=private_group,
+        attachment_ids=[private_file.pk],
+    )
+    do_create_comment(author=group_owner, post=private_post, body=CANARY["private_comment"])
     network_comment = do_create_comment(author=group_owner, post=network_post, body="A comment")
     external_file = do_upload_attachment(
         uploader=group_owner,
@@ -421,6 +508,9 @@ def network(db):
             "network_comment_id": network_comment.pk,
             "external_file_id": external_file.pk,
             "external_file_name": external_file.name,
+            "private_post_id": private_post.pk,
+            "private_file_id": private_file.pk,
+            "private_file_name": private_file.name,
         },
     }
 
@@ -455,3 +545,44 @@ def test_each_role_gets_the_expected_status(role, network):
         if status != statuses[role]:
             wrong.append(f"{path} ({route}): expected {statuses[role]}, got {status}")
     assert not wrong, "\n".join(wrong)
+
+
+# Pages and API lists where content could surface beyond the inventory's concrete paths.
+CRAWL_EXTRA = [
+    "/?ordering=top",
+    "/people/?q=canary",
+    "/groups/",
+    "/groups/?q=skunk",
+    "/api/v1/groups",
+    "/api/v1/groups?q=skunk",
+    "/posts/{private_post_id}/",
+    "/posts/{private_post_id}/history/",
+    "/api/v1/posts/{private_post_id}",
+    "/api/v1/posts/{private_post_id}/comments",
+    "/api/v1/posts/{private_post_id}/revisions",
+    "/posts/files/{private_file_id}/{private_file_name}",
+    "/api/v1/files/{private_file_id}",
+    "/groups/{private_group}/",
+    "/groups/{private_group}/files/",
+    "/groups/{secret_group}/",
+    "/api/v1/groups/{private_group_id}",
+    "/api/v1/groups/{secret_group_id}",
+    "/api/v1/mentions?q=o",
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_canaries_never_reach_a_non_member(role, network):
+    """Every route, as every kind of person outside the private and secret groups."""
+    client = _client_for(role, network)
+    paths = [template for template, _ in INVENTORY.values()] + CRAWL_EXTRA
+    leaks = []
+    for template in paths:
+        path = template.format(**network["values"])
+        response = client.get(path)
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode(errors="replace")
+        for name, token in CANARY.items():
+            if token in body and not (role == "admin" and name in ADMIN_MAY_SEE):
+                leaks.append(f"{path}: {name}")
+    assert not leaks, "\n".join(leaks)
