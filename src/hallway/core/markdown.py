@@ -29,7 +29,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 MENTION_RE = re.compile(r"@\[([^\[\]\n]{1,200})\]\(user:([1-9][0-9]{0,18})\)")
-TOPIC_RE = re.compile(r"#([A-Za-z0-9][A-Za-z0-9_\-]{0,99})")
+# A tag starts with a letter: "#3" is a number (an issue, a rank), not a topic.
+TOPIC_RE = re.compile(r"#([^\W\d_][\w\-]{0,99})")
 MAX_TOPICS = 20
 MAX_MENTIONS = 50
 

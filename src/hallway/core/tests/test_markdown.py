@@ -131,3 +131,7 @@ def test_class_attribute_only_for_our_links():
     html = render_markdown("```python\nprint(1)\n```")
     assert "<pre><code>" in html
     assert "class=" not in html
+
+
+def test_numbers_are_not_topics():
+    assert extract_topics("Fixed #3 and #42 for #platform") == ["platform"]
