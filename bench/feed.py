@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hallway.settings")
 
-import django
+import django  # noqa: E402
 
 django.setup()
 
@@ -87,7 +87,7 @@ def bulk_insert(model: Any, columns: list[str], rows: Any, *, batch: int = 50_00
                     copy.write_row(row)
                     count += 1
             return count
-        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
         while True:
             chunk = [tuple(db_value(v) for v in row) for row in itertools.islice(rows, batch)]
             if not chunk:
@@ -118,7 +118,7 @@ def pick(rng: random.Random, items: list[int], cumulative: list[float]) -> int:
 
 
 # --- build --------------------------------------------------------------------------------------
-def build(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 (one long recipe)
+def build(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(7)
     timings: dict[str, float] = {}
     started = time.monotonic()
@@ -136,15 +136,37 @@ def build(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 (one long r
         Topic.objects.bulk_create(topics)
 
         guests = set(rng.sample(range(1, n_people + 1), n_people // 20))
-        company_of = {pk: (rng.choice(external_ids) if pk in guests else 1) for pk in range(1, n_people + 1)}
+        company_of = {
+            pk: (rng.choice(external_ids) if pk in guests else 1) for pk in range(1, n_people + 1)
+        }
         joined = NOW - timedelta(days=400)
         bulk_insert(
             User,
-            ["id", "password", "email", "name", "kind", "company_id", "is_active",
-             "is_network_admin", "is_compliance_officer", "date_joined"],
+            [
+                "id",
+                "password",
+                "email",
+                "name",
+                "kind",
+                "company_id",
+                "is_active",
+                "is_network_admin",
+                "is_compliance_officer",
+                "date_joined",
+            ],
             (
-                (pk, "!", f"p{pk}@bench.example", f"Person {pk}",
-                 "guest" if pk in guests else "member", company_of[pk], True, False, False, joined)
+                (
+                    pk,
+                    "!",
+                    f"p{pk}@bench.example",
+                    f"Person {pk}",
+                    "guest" if pk in guests else "member",
+                    company_of[pk],
+                    True,
+                    False,
+                    False,
+                    joined,
+                )
                 for pk in range(1, n_people + 1)
             ),
         )
@@ -167,13 +189,33 @@ def build(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 (one long r
                 external_companies[gid] = rng.sample(external_ids, rng.randint(1, 2))
             policy = {"public": "open", "private": "request", "secret": "invite"}[vis]
             group_rows.append(
-                (gid, f"Group {gid}", f"group-{gid}", "", vis, policy, "general", "off",
-                 is_external, joined)
+                (
+                    gid,
+                    f"Group {gid}",
+                    f"group-{gid}",
+                    "",
+                    vis,
+                    policy,
+                    "general",
+                    "off",
+                    is_external,
+                    joined,
+                )
             )
         bulk_insert(
             Group,
-            ["id", "name", "slug", "description", "visibility", "join_policy", "sensitivity",
-             "hints", "is_external", "created_at"],
+            [
+                "id",
+                "name",
+                "slug",
+                "description",
+                "visibility",
+                "join_policy",
+                "sensitivity",
+                "hints",
+                "is_external",
+                "created_at",
+            ],
             iter(group_rows),
         )
         through = Group.companies.through
@@ -216,8 +258,16 @@ def build(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 (one long r
         )
         memberships = bulk_insert(
             Membership,
-            ["group_id", "user_id", "role", "state", "reason", "follow_closely", "created_at",
-             "joined_at"],
+            [
+                "group_id",
+                "user_id",
+                "role",
+                "state",
+                "reason",
+                "follow_closely",
+                "created_at",
+                "joined_at",
+            ],
             membership_rows,
         )
         timings["groups and memberships"] = time.monotonic() - started
@@ -243,7 +293,8 @@ def build(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 (one long r
                         yield (pk, None, None, company_id, joined)
 
         follows = bulk_insert(
-            Follow, ["follower_id", "person_id", "topic_id", "company_id", "created_at"],
+            Follow,
+            ["follower_id", "person_id", "topic_id", "company_id", "created_at"],
             follow_rows(),
         )
         timings["follows"] = time.monotonic() - started
@@ -251,7 +302,6 @@ def build(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 (one long r
         # Posts: ids grow with time over 365 days.
         author_activity = list(range(1, n_people + 1))
         rng.shuffle(author_activity)
-        author_weights = zipf_cumulative(n_people, 1.0)
         member_activity = [pk for pk in author_activity if pk not in guests]
         member_weights = zipf_cumulative(len(member_activity), 1.0)
         active_groups = list(range(2, n_groups + 1))
@@ -274,7 +324,9 @@ def build(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 (one long r
                         group_id = None
                         author = pick(rng, member_activity, member_weights)
                     else:
-                        author = members[min(len(members) - 1, int(len(members) * rng.random() ** 3))]
+                        author = members[
+                            min(len(members) - 1, int(len(members) * rng.random() ** 3))
+                        ]
                     audience = f"group:{group_id}" if group_id else "network"
                 elif roll < 0.9:
                     author = pick(rng, member_activity, member_weights)
@@ -290,16 +342,46 @@ def build(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 (one long r
                 reactions = int(rng.expovariate(0.5))
                 comments = int(rng.expovariate(1.0))
                 if rng.random() < 0.2:
-                    for topic_id in {rng.randint(1, 500), rng.randint(1, 500)} if rng.random() < 0.3 else {rng.randint(1, 500)}:
+                    for topic_id in (
+                        {rng.randint(1, 500), rng.randint(1, 500)}
+                        if rng.random() < 0.3
+                        else {rng.randint(1, 500)}
+                    ):
                         tagged.append((pid, topic_id, audience))
                 body = f"Post {pid} about the quarterly plan and what we learned this week."
-                yield (pid, author, audience, group_id, company_id, kind, "", body, f"<p>{body}</p>",
-                       created, created, comments, reactions)
+                yield (
+                    pid,
+                    author,
+                    audience,
+                    group_id,
+                    company_id,
+                    kind,
+                    "",
+                    body,
+                    f"<p>{body}</p>",
+                    created,
+                    created,
+                    comments,
+                    reactions,
+                )
 
         bulk_insert(
             Post,
-            ["id", "author_id", "audience", "group_id", "company_id", "kind", "title", "body",
-             "body_html", "created_at", "last_activity_at", "comment_count", "reaction_count"],
+            [
+                "id",
+                "author_id",
+                "audience",
+                "group_id",
+                "company_id",
+                "kind",
+                "title",
+                "body",
+                "body_html",
+                "created_at",
+                "last_activity_at",
+                "comment_count",
+                "reaction_count",
+            ],
             post_rows(),
         )
         timings["posts"] = time.monotonic() - started
@@ -308,11 +390,34 @@ def build(args: argparse.Namespace) -> dict[str, Any]:  # noqa: C901 (one long r
 
         # A network post with 50 comments, for the post detail measurement.
         detail_id = n_posts - 1000
-        Post.objects.filter(pk=detail_id).update(group=None, company=None, audience="network", comment_count=50)
+        Post.objects.filter(pk=detail_id).update(
+            group=None, company=None, audience="network", comment_count=50
+        )
         bulk_insert(
             Comment,
-            ["post_id", "author_id", "audience", "body", "body_html", "created_at", "reaction_count"],
-            iter([(detail_id, rng.choice(member_ids), "network", f"Comment {i}", f"<p>Comment {i}</p>", NOW, 0) for i in range(50)]),
+            [
+                "post_id",
+                "author_id",
+                "audience",
+                "body",
+                "body_html",
+                "created_at",
+                "reaction_count",
+            ],
+            iter(
+                [
+                    (
+                        detail_id,
+                        rng.choice(member_ids),
+                        "network",
+                        f"Comment {i}",
+                        f"<p>Comment {i}</p>",
+                        NOW,
+                        0,
+                    )
+                    for i in range(50)
+                ]
+            ),
         )
         reset_sequences(User, Company, Topic, Group, Post, Comment, Membership, Follow, PostTopic)
     if connection.vendor == "postgresql":
@@ -393,7 +498,7 @@ def timed(call: Any, *, requests: int, budget: float, warmup: int = 3) -> dict[s
     return summary(samples, queries=counter.count, status=first_status, results=results)
 
 
-def main() -> None:  # noqa: C901 (one long recipe)
+def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--groups", type=int, default=2_000)
@@ -430,7 +535,12 @@ def main() -> None:  # noqa: C901 (one long recipe)
     back = typical_people[-1]
     typical_people = typical_people[:-1]
     months_ago = NOW - timedelta(days=120)
-    back_since = Post.objects.filter(created_at__gte=months_ago).order_by("id").values_list("id", flat=True).first()
+    back_since = (
+        Post.objects.filter(created_at__gte=months_ago)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+    )
     guest_id = sorted(world["guests"])[0]
 
     headers = {pk: token_for(pk) for pk in typical_people}
@@ -446,7 +556,9 @@ def main() -> None:  # noqa: C901 (one long recipe)
         return lambda i: api_get(typical_people[i % len(typical_people)], url)
 
     def measure(label: str, call: Any, **kw: Any) -> None:
-        scenarios[label] = timed(call, requests=kw.pop("requests", args.requests), budget=args.budget, **kw)
+        scenarios[label] = timed(
+            call, requests=kw.pop("requests", args.requests), budget=args.budget, **kw
+        )
         log(label, scenarios[label])
 
     measure("home feed API, first page (20 typical people)", rotate("/api/v1/feed?limit=20"))
@@ -455,7 +567,9 @@ def main() -> None:  # noqa: C901 (one long recipe)
     for pk in typical_people:
         cursor = None
         for page in range(1, 6):
-            response = api_get(pk, "/api/v1/feed?limit=20" + (f"&cursor={cursor}" if cursor else ""))
+            response = api_get(
+                pk, "/api/v1/feed?limit=20" + (f"&cursor={cursor}" if cursor else "")
+            )
             cursor = response.json()["next"]
             if cursor is None:
                 break
@@ -466,23 +580,41 @@ def main() -> None:  # noqa: C901 (one long recipe)
             measure(
                 f"home feed API, page {page} (cursor)",
                 lambda i, page=page, people=people: api_get(
-                    people[i % len(people)], f"/api/v1/feed?limit=20&cursor={cursors[(people[i % len(people)], page)]}"
+                    people[i % len(people)],
+                    f"/api/v1/feed?limit=20&cursor={cursors[(people[i % len(people)], page)]}",
                 ),
             )
     measure("home feed API, ordering=top", rotate("/api/v1/feed?limit=20&ordering=top"))
     for limit in (5, 50):
         measure(f"home feed API, limit={limit}", rotate(f"/api/v1/feed?limit={limit}"), requests=50)
-    measure("edge: sparse follower of 3 quiet people, no group", lambda i: api_get(sparse.pk, "/api/v1/feed?limit=20"))
+    measure(
+        "edge: sparse follower of 3 quiet people, no group",
+        lambda i: api_get(sparse.pk, "/api/v1/feed?limit=20"),
+    )
     measure("edge: new person", lambda i: api_get(newcomer.pk, "/api/v1/feed?limit=20"))
     measure("edge: person in 500 groups", lambda i: api_get(in_500, "/api/v1/feed?limit=20"))
-    measure("edge: back after 120 days, first page", lambda i: api_get(back, "/api/v1/feed?limit=20"))
-    measure("edge: back after 120 days, new-posts count", lambda i: api_get(back, f"/api/v1/feed/new?since={back_since}"))
-    measure("edge: sparse follower, ordering=top", lambda i: api_get(sparse.pk, "/api/v1/feed?limit=20&ordering=top"))
-    measure("edge: person in 500 groups, ordering=top", lambda i: api_get(in_500, "/api/v1/feed?limit=20&ordering=top"))
+    measure(
+        "edge: back after 120 days, first page", lambda i: api_get(back, "/api/v1/feed?limit=20")
+    )
+    measure(
+        "edge: back after 120 days, new-posts count",
+        lambda i: api_get(back, f"/api/v1/feed/new?since={back_since}"),
+    )
+    measure(
+        "edge: sparse follower, ordering=top",
+        lambda i: api_get(sparse.pk, "/api/v1/feed?limit=20&ordering=top"),
+    )
+    measure(
+        "edge: person in 500 groups, ordering=top",
+        lambda i: api_get(in_500, "/api/v1/feed?limit=20&ordering=top"),
+    )
     measure("guest (external groups only)", lambda i: api_get(guest_id, "/api/v1/feed?limit=20"))
     newest = Post.objects.order_by("-id").values_list("id", flat=True).first()
     measure("new-posts poll, nothing new (typical)", rotate(f"/api/v1/feed/new?since={newest}"))
-    measure("new-posts poll, since 1 day ago (typical)", rotate(f"/api/v1/feed/new?since={newest - 2740}"))
+    measure(
+        "new-posts poll, since 1 day ago (typical)",
+        rotate(f"/api/v1/feed/new?since={newest - 2740}"),
+    )
 
     # HTML home page: one logged-in client per typical person.
     html_clients = []
@@ -490,55 +622,112 @@ def main() -> None:  # noqa: C901 (one long recipe)
         browser = Client()
         browser.force_login(User.objects.get(pk=pk))
         html_clients.append(browser)
-    measure("home page HTML (feed + composer)", lambda i: html_clients[i % len(html_clients)].get("/"))
+    measure(
+        "home page HTML (feed + composer)", lambda i: html_clients[i % len(html_clients)].get("/")
+    )
 
     # Group feeds: the busiest group of a typical person, and group 1 (10,000 members).
     sizes = world["members_of_sizes"]
     reader = typical_people[0]
-    busy_group = max(world["groups_of"][reader] - {1}, key=lambda gid: Post.objects.filter(group_id=gid).count())
-    measure(f"group feed API (group of {sizes[busy_group]} members)", lambda i: api_get(reader, f"/api/v1/groups/{busy_group}/posts?limit=20"))
-    measure(f"group feed API (group 1, {sizes[1]} members)", lambda i: api_get(reader, "/api/v1/groups/1/posts?limit=20"))
-    measure("profile feed API", lambda i: api_get(reader, f"/api/v1/people/{typical_people[1]}/posts?limit=20"))
+    busy_group = max(
+        world["groups_of"][reader] - {1}, key=lambda gid: Post.objects.filter(group_id=gid).count()
+    )
+    measure(
+        f"group feed API (group of {sizes[busy_group]} members)",
+        lambda i: api_get(reader, f"/api/v1/groups/{busy_group}/posts?limit=20"),
+    )
+    measure(
+        f"group feed API (group 1, {sizes[1]} members)",
+        lambda i: api_get(reader, "/api/v1/groups/1/posts?limit=20"),
+    )
+    measure(
+        "profile feed API",
+        lambda i: api_get(reader, f"/api/v1/people/{typical_people[1]}/posts?limit=20"),
+    )
     measure("network stream API", lambda i: api_get(reader, "/api/v1/network/posts?limit=20"))
 
     # Post detail with 50 comments: the API if it exists, else the page.
     detail = world["detail_id"]
     probe = api_get(reader, f"/api/v1/posts/{detail}")
     if probe.status_code == 200:
-        measure("post detail API (50 comments: post + comments)", lambda i: api_get(reader, f"/api/v1/posts/{detail}/comments?limit=50"))
+        measure(
+            "post detail API (50 comments: post + comments)",
+            lambda i: api_get(reader, f"/api/v1/posts/{detail}/comments?limit=50"),
+        )
         measure("post detail API (post)", lambda i: api_get(reader, f"/api/v1/posts/{detail}"))
-    measure("post detail page HTML (50 comments)", lambda i: html_clients[0].get(f"/posts/{detail}/"))
+    measure(
+        "post detail page HTML (50 comments)", lambda i: html_clients[0].get(f"/posts/{detail}/")
+    )
 
     # Writes: post create with mentions and topics, reaction, comment.
     mention_target = User.objects.get(pk=typical_people[2])
     write_client = Client()
-    api_post_ok = client.post("/api/v1/posts", data={"body": "probe"}, content_type="application/json", headers=headers[reader]).status_code
+    api_post_ok = client.post(
+        "/api/v1/posts",
+        data={"body": "probe"},
+        content_type="application/json",
+        headers=headers[reader],
+    ).status_code
     if api_post_ok in (200, 201):
         measure(
             "post create API (mention + 2 topics)",
             lambda i: client.post(
                 "/api/v1/posts",
-                data={"body": f"Bench {i} with @[{mention_target.name}](user:{mention_target.pk}) #bench #topic-{i % 50}", "kind": "update"},
+                data={
+                    "body": f"Bench {i} with @[{mention_target.name}](user:{mention_target.pk})"
+                    f" #bench #topic-{i % 50}",
+                    "kind": "update",
+                },
                 content_type="application/json",
                 headers=headers[reader],
             ),
             requests=100,
         )
-        react_ids = list(Post.objects.filter(audience="network").order_by("-id").values_list("id", flat=True)[2:400])
-        measure("reaction API", lambda i: client.post(f"/api/v1/posts/{react_ids[i % len(react_ids)]}/reactions", data={"kind": "like"}, content_type="application/json", headers=headers[reader]), requests=100)
-        measure("comment API", lambda i: client.post(f"/api/v1/posts/{detail}/comments", data={"body": f"Comment {i}"}, content_type="application/json", headers=headers[reader]), requests=100)
+        react_ids = list(
+            Post.objects.filter(audience="network")
+            .order_by("-id")
+            .values_list("id", flat=True)[2:400]
+        )
+        measure(
+            "reaction API",
+            lambda i: client.post(
+                f"/api/v1/posts/{react_ids[i % len(react_ids)]}/reactions",
+                data={"kind": "like"},
+                content_type="application/json",
+                headers=headers[reader],
+            ),
+            requests=100,
+        )
+        measure(
+            "comment API",
+            lambda i: client.post(
+                f"/api/v1/posts/{detail}/comments",
+                data={"body": f"Comment {i}"},
+                content_type="application/json",
+                headers=headers[reader],
+            ),
+            requests=100,
+        )
     else:
-        scenarios["writes"] = {"note": f"POST /api/v1/posts answered {api_post_ok}; writes not measured through the API"}
+        scenarios["writes"] = {
+            "note": f"POST /api/v1/posts answered {api_post_ok}; writes not measured"
+        }
     del write_client
 
     # A post to the 10,000-member group: in every member's home feed at once (read-time merge).
-    from hallway.feed.selectors import home_feed
     from hallway.core.permissions import viewer_for
     from hallway.feed.fanout import on_post_created
+    from hallway.feed.selectors import home_feed
 
     author = User.objects.get(pk=reader)
     created_at = time.perf_counter()
-    post = Post.objects.create(author=author, group_id=1, audience="group:1", body="To everyone", body_html="<p>To everyone</p>")
+    post = Post.objects.create(
+        author=author,
+        group_id=1,
+        audience="group:1",
+        body="To everyone",
+        body_html="<p>To everyone</p>",
+    )
     on_post_created(post.pk)
     members_sample = rng.sample([pk for pk in member_ids if 1 in world["groups_of"][pk]], 200)
     seen = 0
@@ -578,11 +767,13 @@ def main() -> None:  # noqa: C901 (one long recipe)
 
 def database_version() -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version")
+        cursor.execute(
+            "SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version"
+        )
         return str(cursor.fetchone()[0])
 
 
-# --- load test with gunicorn ------------------------------------------------------------------------
+# --- load test with gunicorn ---------------------------------------------------------------
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -597,14 +788,16 @@ def load_test(args: argparse.Namespace, tokens: list[str]) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     server = subprocess.Popen(
         [gunicorn, "hallway.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        env=env, cwd=ROOT, start_new_session=True,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()  # noqa: S310
                 break
             except OSError:
                 time.sleep(0.3)
@@ -612,9 +805,11 @@ def load_test(args: argparse.Namespace, tokens: list[str]) -> dict[str, Any]:
             return {"error": "gunicorn did not start"}
 
         def get(token: str) -> float:
-            request = urllib.request.Request(f"{base}/api/v1/feed?limit=20", headers={"Authorization": token})
+            request = urllib.request.Request(  # noqa: S310
+                f"{base}/api/v1/feed?limit=20", headers={"Authorization": token}
+            )
             started = time.perf_counter()
-            with urllib.request.urlopen(request, timeout=10) as response:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                 response.read()
                 assert response.status == 200
             return (time.perf_counter() - started) * 1000
@@ -634,7 +829,7 @@ def load_test(args: argparse.Namespace, tokens: list[str]) -> dict[str, Any]:
                     elapsed = get(tokens[i % len(tokens)])
                     with lock:
                         results.append(elapsed)
-                except Exception:  # noqa: BLE001 (counted)
+                except Exception:
                     with lock:
                         errors[0] += 1
                 i += 1
@@ -646,7 +841,9 @@ def load_test(args: argparse.Namespace, tokens: list[str]) -> dict[str, Any]:
         for thread in threads:
             thread.join(timeout=args.load_seconds + 15)
         duration = time.monotonic() - began
-        children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        children = subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+        ).stdout.split()
         rss = [rss_mb(int(pid)) for pid in children if pid.strip()]
         return {
             "seconds": round(duration, 1),

@@ -1,4 +1,7 @@
-"""`make bench`: the directory scenario on SQLite and, if reachable, on PostgreSQL.
+"""`make bench`: the directory and feed scenarios on SQLite and, if reachable, PostgreSQL.
+
+``--scenario directory|feed|all`` picks one; each rewrites only its own section of
+``bench/RESULTS.md``.
 
 Each database runs in its own process (Django settings are per process) against a throwaway
 database: a temporary data directory for SQLite, a database ``hallway_bench`` created (and
@@ -24,7 +27,12 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/post
 BENCH_DB = "hallway_bench"
 
 
-def run_scenario(env_extra: dict[str, str], args: argparse.Namespace) -> dict:  # type: ignore[type-arg]
+def run_scenario(
+    env_extra: dict[str, str],
+    args: argparse.Namespace,
+    script: str = "directory.py",
+    script_args: list[str] | None = None,
+) -> dict:  # type: ignore[type-arg]
     with tempfile.TemporaryDirectory(prefix="hallway-bench-") as data_dir:
         env = {**os.environ, "HALLWAY_DATA_DIR": data_dir, **env_extra}
         env.pop("HALLWAY_TESTING", None)
@@ -32,9 +40,12 @@ def run_scenario(env_extra: dict[str, str], args: argparse.Namespace) -> dict:  
             env.pop("DATABASE_URL", None)  # SQLite in the temporary data directory
         command = [
             sys.executable,
-            str(HERE / "directory.py"),
-            f"--people={args.people}",
-            f"--requests={args.requests}",
+            str(HERE / script),
+            *(
+                script_args
+                if script_args is not None
+                else [f"--people={args.people}", f"--requests={args.requests}"]
+            ),
         ]
         result = subprocess.run(
             command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=3600, check=False
@@ -117,31 +128,69 @@ def markdown(results: list[dict], info: dict[str, str], command: str) -> str:  #
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
-    args = parser.parse_args()
+def run_on_each_database(
+    args: argparse.Namespace, script: str, script_args: list[str] | None, database: str
+) -> list[dict]:  # type: ignore[type-arg]
+    """One run on SQLite and one on PostgreSQL (database ``database``), if it answers."""
     results = []
-    print("SQLite…", file=sys.stderr)
-    results.append(run_scenario({"DATABASE_URL": ""}, args))
-    if postgres_admin(f"DROP DATABASE IF EXISTS {BENCH_DB}") and postgres_admin(
-        f"CREATE DATABASE {BENCH_DB}"
+    print(f"{script}: SQLite…", file=sys.stderr)
+    results.append(run_scenario({"DATABASE_URL": ""}, args, script, script_args))
+    if postgres_admin(f"DROP DATABASE IF EXISTS {database}") and postgres_admin(
+        f"CREATE DATABASE {database}"
     ):
-        print("PostgreSQL…", file=sys.stderr)
-        bench_url = PG_URL.rsplit("/", 1)[0] + f"/{BENCH_DB}"
+        print(f"{script}: PostgreSQL…", file=sys.stderr)
+        bench_url = PG_URL.rsplit("/", 1)[0] + f"/{database}"
         try:
-            results.append(run_scenario({"DATABASE_URL": bench_url}, args))
+            results.append(run_scenario({"DATABASE_URL": bench_url}, args, script, script_args))
         finally:
-            postgres_admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            postgres_admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
     else:
         print("PostgreSQL not reachable: SQLite only.", file=sys.stderr)
+    return results
+
+
+def replace_section(text: str, heading: str, section: str) -> str:
+    """Put ``section`` (starting with ``heading``) in place of the old one, or append it."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith(heading)), None)
+    if start is None:
+        return (text.rstrip() + "\n\n" + section).strip() + "\n"
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return "\n".join([*lines[:start], section.rstrip(), "", *lines[end:]]).rstrip() + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scenario", choices=["directory", "feed", "all"], default="all")
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--feed-args",
+        default="",
+        help="extra arguments for bench/feed.py, e.g. '--posts=200000 --load-seconds=10'",
+    )
+    parser.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
+    args = parser.parse_args()
     command = " ".join(["python bench/run.py", *sys.argv[1:]])
-    text = markdown(results, machine(), command)
-    print(text)
+    info = machine()
+    path = HERE / "RESULTS.md"
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    if args.scenario in ("directory", "all"):
+        results = run_on_each_database(args, "directory.py", None, BENCH_DB)
+        section = markdown(results, info, command)
+        section = section.split("\n", 2)[2] if section.startswith("# ") else section
+        print(section)
+        text = replace_section(text, "## Directory", section)
+    if args.scenario in ("feed", "all"):
+        from feed_report import feed_markdown
+
+        feed_args = args.feed_args.split() if args.feed_args else []
+        results = run_on_each_database(args, "feed.py", feed_args, BENCH_DB + "_feed")
+        section = feed_markdown(results, info, command)
+        print(section)
+        text = replace_section(text, "## Feed", section)
     if not args.no_write:
-        (HERE / "RESULTS.md").write_text(text + "\n")
+        path.write_text(text)
 
 
 if __name__ == "__main__":

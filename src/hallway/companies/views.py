@@ -23,12 +23,15 @@ from hallway.companies.forms import CompanyForm
 from hallway.core.avatars import picture_response
 from hallway.core.errors import ActionError, PermissionDenied
 from hallway.core.permissions import request_viewer
+from hallway.feed.selectors import company_feed
+from hallway.posts.forms import composer_form_for
 from hallway.profiles.actions import PHOTO_MAX_BYTES, do_follow, do_unfollow
 from hallway.profiles.org import is_following
 from hallway.profiles.selectors import BadCursor, DirectoryFilters
 from hallway.profiles.views import directory_page_context
 
 COMPANIES_PER_PAGE = 50
+SECTION_POSTS = 5  # internal posts shown on the company page; more on /feed/companies/…
 
 
 def _is_partial(request: HttpRequest) -> bool:
@@ -65,6 +68,10 @@ def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "next_cursor": None,
         "error": "",
         "is_later_page": bool(request.GET.get("cursor")),
+        "posts": company_feed(viewer, company, limit=SECTION_POSTS) if viewer.is_member else None,
+        "posts_viewer": viewer,
+        "posts_more_url": reverse("company_posts", kwargs={"slug": company.slug}) + "?cursor=",
+        "composer_form": composer_form_for(viewer) if viewer.is_member else None,
     }
     try:
         context.update(

@@ -19,6 +19,7 @@ from hallway.accounts.models import User
 from hallway.core.avatars import picture_response
 from hallway.core.errors import ActionError, NotFound, PermissionDenied
 from hallway.core.permissions import Viewer, request_viewer
+from hallway.feed.selectors import profile_feed, topic_feed
 from hallway.profiles.access import (
     access_person_by_id,
     access_team_by_slug,
@@ -51,6 +52,7 @@ from hallway.profiles.org import (
 from hallway.profiles.selectors import BadCursor, DirectoryFilters, people_directory
 
 PROFILE_REPORTS_SHOWN = 12
+SECTION_POSTS = 5  # posts shown on a profile or topic page; more on /feed/…
 AUTOCOMPLETE_LIMIT = 10
 
 
@@ -154,6 +156,9 @@ def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         "can_edit": can_edit_profile(viewer, profile),
         "following": False if is_self else is_following(viewer, person_id=person.pk),
         "show_org_chart": viewer.is_member and person.is_member,
+        "posts": profile_feed(viewer, person, limit=SECTION_POSTS),
+        "posts_viewer": viewer,
+        "posts_more_url": reverse("person_posts", kwargs={"user_id": person.pk}) + "?cursor=",
     }
     return render(request, "profiles/person_detail.html", context)
 
@@ -379,6 +384,9 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "topic": topic,
             "following": is_following(viewer, topic_id=topic.pk),
             "follow_url": reverse("topic_follow", kwargs={"slug": topic.slug}),
+            "posts": topic_feed(viewer, topic, limit=SECTION_POSTS),
+            "posts_viewer": viewer,
+            "posts_more_url": reverse("topic_posts", kwargs={"slug": topic.slug}) + "?cursor=",
         },
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -220,3 +221,68 @@ class NoLeakTest(TestCase):
             )
             expected_people = {t.pk for t in network.people if oracle.can_list_person(person, t)}
             assert set(people_visible_to(viewer).values_list("pk", flat=True)) == expected_people
+
+
+class NoLeakHttpTest(TestCase):
+    """The same oracle, through the pages and the API a person actually uses."""
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(networks())
+    def test_pages_and_api_match_the_oracle(self, network: NetworkSpec):
+        build(network)
+        oracle = Oracle(network)
+        for person in network.people:
+            if person.state != "active":
+                continue
+            client = Client()
+            client.force_login(User.objects.get(pk=person.pk))
+            readable = {p.pk for p in network.posts if oracle.can_read_post(person, p)}
+            visible_groups = {g.pk for g in network.groups if oracle.can_see_group(person, g)}
+            hidden_canaries = [p.canary for p in network.posts if p.pk not in readable] + [
+                c.canary for c in network.comments if not oracle.can_read_comment(person, c)
+            ]
+            bodies = []
+            # Lists: home feed, network stream, group list, each group's feed.
+            for path in ("/api/v1/feed?limit=100", "/api/v1/network/posts?limit=100", "/"):
+                response = client.get(path)
+                assert response.status_code in {200, 403, 404}, path
+                bodies.append(response.content)
+            listed = client.get("/api/v1/groups?limit=100").json()["results"]
+            assert {g["id"] for g in listed} == visible_groups
+            for group in network.groups:
+                feed = client.get(f"/api/v1/groups/{group.pk}/posts?limit=100")
+                page = client.get(f"/groups/group-{group.key}/")
+                detail = client.get(f"/api/v1/groups/{group.pk}")
+                if group.pk in visible_groups:
+                    assert detail.status_code == 200
+                    assert page.status_code == 200
+                else:
+                    assert detail.status_code == 404
+                    assert page.status_code == 404
+                if oracle.can_read_group(person, group):
+                    expected = {
+                        p.pk
+                        for p in network.posts
+                        if p.container == ("group", group.key) and p.pk in readable
+                    }
+                    assert feed.status_code == 200
+                    assert {p["id"] for p in feed.json()["results"]} == expected
+                bodies += [feed.content, page.content, detail.content]
+            # Details: every post through the API and the page, and its comments.
+            for post in network.posts:
+                api = client.get(f"/api/v1/posts/{post.pk}")
+                page = client.get(f"/posts/{post.pk}/")
+                comments = client.get(f"/api/v1/posts/{post.pk}/comments?limit=100")
+                expected_status = 200 if post.pk in readable else 404
+                assert api.status_code == expected_status, (person, post)
+                assert page.status_code == expected_status, (person, post)
+                assert comments.status_code == expected_status, (person, post)
+                bodies += [api.content, page.content, comments.content]
+            for body in bodies:
+                for canary in hidden_canaries:
+                    assert canary.encode() not in body, (person, canary)
