@@ -31,7 +31,9 @@ def group_labels_for(user: User) -> set[str]:
     ids = set(memberships.values_list("group_id", flat=True))
     if user.is_member:
         ids.update(
-            Group.objects.filter(visibility=Group.Visibility.PUBLIC).values_list("pk", flat=True)
+            Group.objects.filter(visibility=Group.Visibility.PUBLIC)
+            .order_by()
+            .values_list("pk", flat=True)
         )
         if user.is_network_admin:
             ids.update(

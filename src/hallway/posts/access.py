@@ -1,7 +1,8 @@
 """Permission layer for posts, comments, reactions and attachments (DESIGN §5).
 
 Every post, comment and attachment stores its audience label; a viewer reads exactly the
-objects whose label is in ``viewer.labels``, in the same SQL as the rest of the query.
+objects whose label is in ``viewer.labels``, in the same SQL as the rest of the query
+(``__in_labels`` binds the label set as one parameter: see core/lookups.py).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def posts_visible_to(viewer: Viewer) -> QuerySet[Post]:
     """Live posts this viewer may read: every list, feed and search starts here."""
     if not viewer.labels:
         return Post.objects.none()
-    return Post.objects.filter(audience__in=viewer.labels, deleted_at__isnull=True)
+    return Post.objects.filter(audience__in_labels=viewer.labels, deleted_at__isnull=True)
 
 
 def access_post_by_id(viewer: Viewer, post_id: int) -> Post:
@@ -49,7 +50,7 @@ def comments_visible_to(viewer: Viewer) -> QuerySet[Comment]:
     if not viewer.labels:
         return Comment.objects.none()
     return Comment.objects.filter(
-        audience__in=viewer.labels, deleted_at__isnull=True, post__deleted_at__isnull=True
+        audience__in_labels=viewer.labels, deleted_at__isnull=True, post__deleted_at__isnull=True
     )
 
 
@@ -65,7 +66,7 @@ def attachments_visible_to(viewer: Viewer) -> QuerySet[Attachment]:
     uploads not yet attached (labelled ``user:<id>``)."""
     if not viewer.labels:
         return Attachment.objects.none()
-    return Attachment.objects.filter(audience__in=viewer.labels)
+    return Attachment.objects.filter(audience__in_labels=viewer.labels)
 
 
 def access_attachment_by_id(viewer: Viewer, attachment_id: int) -> Attachment:

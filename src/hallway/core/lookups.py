@@ -25,7 +25,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import CharField, Lookup
+from django.db.models import Lookup
 
 SHORT = 64
 
@@ -65,6 +65,3 @@ def _as_list(labels: frozenset[str]) -> list[str]:
 @lru_cache(maxsize=256)
 def _as_json(labels: frozenset[str]) -> str:
     return json.dumps(_as_list(labels))
-
-
-CharField.register_lookup(InLabels)
