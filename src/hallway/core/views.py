@@ -39,7 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
     except BadCursor:
         feed, status = FeedPage(results=[], next_cursor=None), 400
     if cursor and is_partial(request):
-        return render(request, "feed/_post_list.html", {"page": feed, "viewer": viewer})
+        return render(
+            request, "feed/_post_list.html", {"page": feed, "viewer": viewer}, status=status
+        )
     me = access_person_by_id(viewer, viewer.user.pk)
     profile = profile_of(me)
     teammates = []

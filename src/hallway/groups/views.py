@@ -16,12 +16,14 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from hallway.accounts.models import User
 from hallway.companies.access import companies_visible_to
 from hallway.companies.models import Company
 from hallway.core.errors import ActionError, PermissionDenied
 from hallway.core.permissions import Viewer, request_viewer
+from hallway.feed.views import is_partial
 from hallway.groups import actions
 from hallway.groups.access import (
     access_group_by_slug,
@@ -197,23 +199,38 @@ def _template_if_exists(name: str) -> str | None:
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The group's page: header, composer, posts and about. An htmx "Load more" (a later
+    page) answers with just the next cards."""
     viewer = request_viewer(request)
     group = access_group_by_slug(viewer, slug)
+    cursor = request.GET.get("cursor") or None
+    page = None
+    status = 200
+    error = ""
+    if can_read_group_content(viewer, group):
+        try:
+            page = _group_feed(viewer, group, cursor)
+        except BadCursor:
+            error, status = BAD_CURSOR, 400
+        else:
+            if cursor and is_partial(request):
+                return render(request, "feed/_post_list.html", {"page": page, "viewer": viewer})
     context = _group_context(request, viewer, group)
-    context["page"] = None
-    context["post_list_template"] = _template_if_exists("feed/_post_list.html")
+    context.update(
+        {
+            "viewer": viewer,
+            "page": page,
+            "post_list_template": _template_if_exists("feed/_post_list.html"),
+        }
+    )
+    if error:
+        context["error"] = error
     if context["can_post"]:
         from hallway.posts.forms import composer_form_for
 
         context["composer_form"] = composer_form_for(viewer)
-    status = 200
-    if context["can_read"]:
-        try:
-            context["page"] = _group_feed(viewer, group, request.GET.get("cursor") or None)
-        except BadCursor:
-            context["error"] = BAD_CURSOR
-            status = 400
     return render(request, "groups/group_detail.html", context, status=status)
 
 
