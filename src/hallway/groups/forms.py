@@ -107,3 +107,20 @@ class NetworkSettingsForm(forms.Form):
     members_can_create_groups = forms.BooleanField(
         label="Members may create groups", required=False
     )
+    announcement_leaders = forms.CharField(
+        label="Announcement leaders",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=(
+            "Email addresses of the members who may post announcements besides network "
+            "admins, one per line or separated by commas."
+        ),
+    )
+
+    def clean_announcement_leaders(self) -> list[str]:
+        raw = self.cleaned_data.get("announcement_leaders") or ""
+        emails = [part.strip().lower() for part in raw.replace(",", "\n").splitlines()]
+        emails = list(dict.fromkeys(email for email in emails if email))
+        if len(emails) > 200:
+            raise forms.ValidationError("At most 200 announcement leaders.")
+        return emails

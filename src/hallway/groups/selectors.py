@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from hallway.accounts.access import users_visible_to_admin
 from hallway.accounts.models import User
 from hallway.core.errors import NotFound
 from hallway.core.permissions import Viewer
@@ -321,3 +322,19 @@ def announcement_leaders(viewer: Viewer) -> list[User]:
         .filter(pk__in=NetworkSettings.load().announcement_leaders.values("pk"))
         .order_by("name", "pk")
     )
+
+
+def active_members_by_email(viewer: Viewer, emails: list[str]) -> tuple[list[User], list[str]]:
+    """Active host-company members with these emails, for a network admin; and the emails
+    that match nobody such."""
+    if not viewer.is_network_admin or not emails:
+        return [], list(emails)
+    found = {
+        user.email.lower(): user
+        for user in users_visible_to_admin(viewer).filter(
+            email__in=emails, is_active=True, kind=User.Kind.MEMBER
+        )
+    }
+    return [found[email] for email in emails if email in found], [
+        email for email in emails if email not in found
+    ]

@@ -45,6 +45,8 @@ from hallway.groups.forms import (
 from hallway.groups.models import Group, Membership
 from hallway.groups.selectors import (
     GroupFilters,
+    active_members_by_email,
+    announcement_leaders,
     break_glass_notices,
     group_directory,
     group_files,
@@ -555,13 +557,31 @@ def group_network_settings(request: HttpRequest) -> HttpResponse:
     current = network_settings()
     form = NetworkSettingsForm(
         request.POST or None,
-        initial={"members_can_create_groups": current.members_can_create_groups},
+        initial={
+            "members_can_create_groups": current.members_can_create_groups,
+            "announcement_leaders": "\n".join(
+                leader.email for leader in announcement_leaders(viewer)
+            ),
+        },
     )
-    if request.method == "POST" and form.is_valid():
-        actions.do_set_network_settings(
-            actor=_user(viewer),
-            members_can_create_groups=form.cleaned_data["members_can_create_groups"],
-        )
-        messages.success(request, "Network settings saved.")
-        return redirect("group_list")
-    return render(request, "groups/network_settings.html", {"form": form})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            leaders, unknown = active_members_by_email(
+                viewer, form.cleaned_data["announcement_leaders"]
+            )
+            if unknown:
+                form.add_error(
+                    "announcement_leaders",
+                    "Not an active member of the host company: " + ", ".join(unknown),
+                )
+            else:
+                actions.do_set_network_settings(
+                    actor=_user(viewer),
+                    members_can_create_groups=form.cleaned_data["members_can_create_groups"],
+                    announcement_leaders=leaders,
+                )
+                messages.success(request, "Network settings saved.")
+                return redirect("group_list")
+    return render(request, "groups/network_settings.html", {"form": form}, status=status)

@@ -297,3 +297,36 @@ def test_archive_from_settings(net):
     owner.post("/groups/open-forum/archive/", {"action": "unarchive"})
     assert not Group.objects.get(pk=net["public"].pk).is_archived
     assert client_for(net["member"]).post("/groups/open-forum/archive/").status_code == 403
+
+
+def test_admin_names_announcement_leaders_on_the_settings_page(client):
+    from hallway.groups.models import NetworkSettings
+
+    admin = UserFactory(is_network_admin=True)
+    leader = UserFactory(email="lea.leader@northwind.example")
+    client.force_login(admin)
+    response = client.post(
+        "/groups/network-settings/",
+        {"members_can_create_groups": "on", "announcement_leaders": "Lea.Leader@northwind.example"},
+    )
+    assert response.status_code == 302
+    assert list(NetworkSettings.load().announcement_leaders.all()) == [leader]
+    page = client.get("/groups/network-settings/")
+    assert b"lea.leader@northwind.example" in page.content
+
+
+def test_unknown_announcement_leader_is_refused_and_nothing_changes(client):
+    from hallway.groups.models import NetworkSettings
+
+    admin = UserFactory(is_network_admin=True)
+    guest = GuestFactory(email="gina@acme.example")
+    client.force_login(admin)
+    response = client.post(
+        "/groups/network-settings/",
+        {"announcement_leaders": "nobody@northwind.example, gina@acme.example"},
+    )
+    assert response.status_code == 400
+    assert b"nobody@northwind.example, gina@acme.example" in response.content
+    assert NetworkSettings.load().members_can_create_groups is True
+    assert not NetworkSettings.load().announcement_leaders.exists()
+    assert guest.pk
