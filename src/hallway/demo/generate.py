@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from hallway.accounts.models import User
 from hallway.companies.models import Company
 from hallway.demo import vocabulary as vocab
+from hallway.demo.content import build_content
 from hallway.demo.personas import DEMO_PASSWORD, PERSONA_NAMES, PERSONAS
 from hallway.profiles.actions import build_search_text
 from hallway.profiles.models import Follow, Location, Profile, Team, Topic
@@ -81,6 +82,8 @@ class DemoSummary:
     locations: int
     topics: int
     follows: int
+    groups: int
+    posts: int
     seconds: float
     personas: dict[str, str]
     password: str
@@ -107,6 +110,8 @@ def build_demo(
         wipe_network()
         say(f"Writing {people} people…")
         counts = builder.write(say)
+        say("Writing groups and conversations…")
+        counts.update(build_content(seed=seed))
     _analyze()
     return DemoSummary(
         people=people,
@@ -116,6 +121,8 @@ def build_demo(
         locations=counts["locations"],
         topics=counts["topics"],
         follows=counts["follows"],
+        groups=counts["groups"],
+        posts=counts["posts"],
         seconds=time.monotonic() - started,
         personas=dict(PERSONAS),
         password=DEMO_PASSWORD,

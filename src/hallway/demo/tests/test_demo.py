@@ -108,3 +108,32 @@ def test_team_tree_is_four_levels_and_org_chart_is_consistent() -> None:
 def test_bad_size_is_a_clear_error() -> None:
     with pytest.raises(CommandError, match="between"):
         call_command("demo", people=3, verbosity=0)
+
+
+def test_conversations_respect_the_permission_layer() -> None:
+    from hallway.core.permissions import viewer_for
+    from hallway.groups.access import groups_visible_to
+    from hallway.posts.access import posts_visible_to
+    from hallway.posts.models import Post
+
+    call_command("demo", people=PEOPLE, seed=1, verbosity=0)
+    guest = User.objects.get(email=PERSONAS["guest"])
+    engineer = User.objects.get(email=PERSONAS["engineer"])
+    new_hire = User.objects.get(email=PERSONAS["new_hire"])
+    assert list(groups_visible_to(viewer_for(guest)).values_list("name", flat=True)) == [
+        "Acme Logistics: joint delivery"
+    ]
+    # Only the joint group's posts reach the guest: no network, company or other group posts.
+    guest_posts = posts_visible_to(viewer_for(guest))
+    assert guest_posts.exists()
+    assert set(guest_posts.values_list("group__name", flat=True)) == {
+        "Acme Logistics: joint delivery"
+    }
+    assert "Project Falcon" in groups_visible_to(viewer_for(engineer)).values_list(
+        "name", flat=True
+    )
+    assert "Project Falcon" not in groups_visible_to(viewer_for(new_hire)).values_list(
+        "name", flat=True
+    )
+    question = Post.objects.get(kind=Post.Kind.QUESTION)
+    assert question.accepted_answer is not None

@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 f"Demo network built in {summary.seconds:.1f} s: {summary.people} people, "
                 f"{summary.guests} guests, {summary.companies} companies, {summary.teams} teams, "
                 f"{summary.locations} locations, {summary.topics} topics, "
-                f"{summary.follows} follows."
+                f"{summary.follows} follows, {summary.groups} groups, {summary.posts} posts."
             )
         )
         self.stdout.write(
