@@ -16,9 +16,9 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from hallway.core.cursors import BadCursor
 from hallway.core.errors import ActionError
 from hallway.profiles.actions import ProfileValidationError
-from hallway.profiles.selectors import BadCursor
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from ninja import Router
 
 from hallway.api.auth import api_viewer
 from hallway.api.schemas import MeOut, MeUpdateIn, responses
-from hallway.api.serializers import person_detail_json
+from hallway.api.serializers import TEXT_FIELDS, person_detail_json
 from hallway.core.errors import NotFound
 from hallway.core.permissions import Viewer
 from hallway.profiles.access import (
@@ -19,16 +19,6 @@ from hallway.profiles.actions import ProfileValidationError, do_update_profile, 
 from hallway.profiles.org import profile_of
 
 router = Router(tags=["me"], exclude_unset=True)
-
-NULLABLE_TEXT = (
-    "title",
-    "ask_me_about",
-    "working_on",
-    "bio",
-    "languages",
-    "phone",
-    "contact_email",
-)
 
 
 def me_json(viewer: Viewer) -> dict[str, Any]:
@@ -56,7 +46,7 @@ def _profile_changes(viewer: Viewer, payload: MeUpdateIn) -> dict[str, Any]:
     sent = payload.model_dump(exclude_unset=True)
     changes: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for name in NULLABLE_TEXT:
+    for name in TEXT_FIELDS:
         if name in sent:
             changes[name] = sent[name] or ""
     if "name" in sent:

@@ -4,16 +4,14 @@ Keyset pagination (never OFFSET): a page costs the same at any depth. Cursors ar
 to clients; a tampered one answers 400.
 """
 
-import base64
-import json
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from ninja import Schema
 from pydantic import Field
 
-from hallway.api.schemas import MAX_ID, Text
-from hallway.profiles.selectors import BadCursor
+from hallway.api.schemas import Text
+from hallway.core.cursors import decode_cursor, encode_cursor
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -28,29 +26,8 @@ class PageParams(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page, 1 to 100.")
 
 
-def encode(*values: Any) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
-
-
-def decode(cursor: str, *types: type) -> list[Any]:
-    """The values of a cursor, checked against the expected types (ints within id range)."""
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values: Any = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError) as exc:
-        raise BadCursor("Invalid cursor.") from exc
-    if not isinstance(values, list) or len(values) != len(types):
-        raise BadCursor("Invalid cursor.")
-    for value, expected in zip(values, types, strict=True):
-        if type(value) is not expected or not _acceptable(value):
-            raise BadCursor("Invalid cursor.")
-    return values
-
-
-def _acceptable(value: object) -> bool:
-    if isinstance(value, int):
-        return 0 <= value <= MAX_ID
-    return isinstance(value, str) and "\x00" not in value
+encode = encode_cursor
+decode = decode_cursor
 
 
 def after_name(queryset: QuerySet[M], name: str, pk: int) -> QuerySet[M]:

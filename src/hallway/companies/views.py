@@ -21,13 +21,14 @@ from hallway.companies.access import (
 from hallway.companies.actions import do_set_company_logo, do_update_company
 from hallway.companies.forms import CompanyForm
 from hallway.core.avatars import picture_response
+from hallway.core.cursors import BadCursor
 from hallway.core.errors import ActionError, PermissionDenied
 from hallway.core.permissions import request_viewer
 from hallway.feed.selectors import company_feed
 from hallway.posts.forms import composer_form_for
 from hallway.profiles.actions import PHOTO_MAX_BYTES, do_follow, do_unfollow
 from hallway.profiles.org import is_following
-from hallway.profiles.selectors import BadCursor, DirectoryFilters
+from hallway.profiles.selectors import DirectoryFilters
 from hallway.profiles.views import directory_page_context
 
 COMPANIES_PER_PAGE = 50

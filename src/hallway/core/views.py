@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
+from hallway.core.cursors import BadCursor
 from hallway.core.errors import NotFound
 from hallway.core.health import ping_database
 from hallway.core.permissions import request_viewer
@@ -16,7 +17,7 @@ from hallway.posts.forms import composer_form_for
 from hallway.profiles.access import access_person_by_id
 from hallway.profiles.cards import person_cards
 from hallway.profiles.org import missing_profile_fields, profile_of, recently_joined_people
-from hallway.profiles.selectors import BadCursor, DirectoryFilters, people_directory
+from hallway.profiles.selectors import DirectoryFilters, people_directory
 
 HOME_FEED_PAGE = 20
 TEAMMATES_SHOWN = 8

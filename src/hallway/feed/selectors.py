@@ -19,8 +19,6 @@ The home feed merges its sources at read time (ADR 0003):
 
 from __future__ import annotations
 
-import base64
-import json
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,6 +30,7 @@ from django.utils import timezone
 
 from hallway.accounts.models import User
 from hallway.companies.models import Company
+from hallway.core.cursors import BadCursor, decode_cursor, encode_cursor
 from hallway.core.permissions import NETWORK_LABEL, Viewer
 from hallway.feed.models import Mute
 from hallway.groups.models import Group, Membership
@@ -39,7 +38,6 @@ from hallway.posts.access import posts_visible_to
 from hallway.posts.models import Post, PostTopic
 from hallway.posts.selectors import hydrate_posts
 from hallway.profiles.models import Follow, Topic
-from hallway.profiles.selectors import BadCursor
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -68,18 +66,11 @@ class FeedPage:
 
 # --- cursors --------------------------------------------------------------------------------
 def _encode(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+    return encode_cursor(*values)
 
 
 def _decode(cursor: str) -> list[Any]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError) as exc:
-        raise BadCursor("Invalid cursor.") from exc
-    if not isinstance(values, list) or not values:
-        raise BadCursor("Invalid cursor.")
-    return values
+    return decode_cursor(cursor)
 
 
 def _valid_id(value: Any) -> bool:

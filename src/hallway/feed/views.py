@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from hallway.companies.access import access_company_by_slug
+from hallway.core.cursors import BadCursor
 from hallway.core.errors import ActionError, NotFound, PermissionDenied
 from hallway.core.permissions import Viewer, request_viewer
 from hallway.feed.actions import do_mute, do_unmute
@@ -29,7 +30,6 @@ from hallway.feed.selectors import (
 )
 from hallway.groups.access import access_group_by_id
 from hallway.profiles.access import access_person_by_id, access_topic_by_slug
-from hallway.profiles.selectors import BadCursor
 
 PAGE_SIZE = 20
 

@@ -5,8 +5,6 @@ number of queries whatever the page size: keyset pagination, counts as subquerie
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -28,6 +26,7 @@ from django.utils import timezone
 
 from hallway.accounts.access import users_visible_to_admin
 from hallway.accounts.models import User
+from hallway.core.cursors import decode_cursor, encode_cursor
 from hallway.core.errors import NotFound
 from hallway.core.permissions import Viewer
 from hallway.groups.access import (
@@ -39,7 +38,6 @@ from hallway.groups.access import (
 )
 from hallway.groups.models import BreakGlassAccess, Group, Membership, NetworkSettings
 from hallway.profiles.access import people_visible_to
-from hallway.profiles.selectors import BadCursor
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -65,26 +63,8 @@ class Page:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _encode(*values: Any) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str, *types: type) -> list[Any]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError) as exc:
-        raise BadCursor("Invalid cursor.") from exc
-    if not isinstance(values, list) or len(values) != len(types):
-        raise BadCursor("Invalid cursor.")
-    for value, expected in zip(values, types, strict=True):
-        if type(value) is not expected:
-            raise BadCursor("Invalid cursor.")
-        if isinstance(value, int) and not 0 <= value <= 2**63 - 1:
-            raise BadCursor("Invalid cursor.")
-        if isinstance(value, str) and "\x00" in value:
-            raise BadCursor("Invalid cursor.")
-    return values
+_encode = encode_cursor
+_decode = decode_cursor
 
 
 def _limit(limit: int) -> int:

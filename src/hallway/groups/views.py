@@ -21,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from hallway.accounts.models import User
 from hallway.companies.access import companies_visible_to
 from hallway.companies.models import Company
+from hallway.core.cursors import BadCursor
 from hallway.core.errors import ActionError, PermissionDenied
 from hallway.core.permissions import Viewer, request_viewer
 from hallway.feed.views import is_partial
@@ -59,7 +60,6 @@ from hallway.groups.selectors import (
     viewer_membership,
 )
 from hallway.profiles.access import access_person_by_id, people_visible_to
-from hallway.profiles.selectors import BadCursor
 
 INVITE_MATCHES = 20
 BAD_CURSOR = "This page link is not valid any more. Start again from the first page."

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from hallway.accounts.models import User
+from hallway.core.cursors import decode_cursor, encode_cursor
 from hallway.core.permissions import Viewer
 from hallway.profiles.access import people_visible_to
 from hallway.profiles.models import Profile, Team, Topic
@@ -35,22 +34,12 @@ class DirectoryPage:
     next_cursor: str | None
 
 
-class BadCursor(ValueError):  # noqa: N818 (name used by the API and UI)
-    pass
+def encode_directory_cursor(name: str, pk: int) -> str:
+    return encode_cursor(name, pk)
 
 
-def encode_cursor(name: str, pk: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([name, pk]).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[str, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        name, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(name, str) or not isinstance(pk, int):
-            raise TypeError
-    except (ValueError, TypeError) as exc:
-        raise BadCursor("Invalid cursor.") from exc
+def decode_directory_cursor(cursor: str) -> tuple[str, int]:
+    name, pk = decode_cursor(cursor, str, int)
     return name, pk
 
 
@@ -83,7 +72,7 @@ def people_directory(
     # makes SQLite sort every person for the first page.
     people = people_visible_to(viewer).filter(is_active__in=[True])
     if cursor:
-        name, pk = decode_cursor(cursor)
+        name, pk = decode_directory_cursor(cursor)
         people = people.filter(Q(name__gte=name), Q(name__gt=name) | Q(name=name, pk__gt=pk))
     guest = not viewer.is_member
     if filters.team_id is not None:
@@ -123,7 +112,9 @@ def people_directory(
     by_id = {p.pk: p for p in with_profile_data(people_visible_to(viewer).filter(pk__in=page_ids))}
     rows = [by_id[pk] for pk in page_ids if pk in by_id]
     next_cursor = (
-        encode_cursor(rows[limit - 1].name, rows[limit - 1].pk) if len(rows) > limit else None
+        encode_directory_cursor(rows[limit - 1].name, rows[limit - 1].pk)
+        if len(rows) > limit
+        else None
     )
     return DirectoryPage(results=rows[:limit], next_cursor=next_cursor)
 

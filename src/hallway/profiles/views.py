@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from hallway.accounts.models import User
 from hallway.core.avatars import picture_response
+from hallway.core.cursors import BadCursor
 from hallway.core.errors import ActionError, NotFound, PermissionDenied
 from hallway.core.permissions import Viewer, request_viewer
 from hallway.feed.selectors import profile_feed, topic_feed
@@ -49,7 +50,7 @@ from hallway.profiles.org import (
     team_tree_for,
     visible_person,
 )
-from hallway.profiles.selectors import BadCursor, DirectoryFilters, people_directory
+from hallway.profiles.selectors import DirectoryFilters, people_directory
 
 PROFILE_REPORTS_SHOWN = 12
 SECTION_POSTS = 5  # posts shown on a profile or topic page; more on /feed/…

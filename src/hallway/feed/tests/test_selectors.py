@@ -359,7 +359,7 @@ def test_single_source_query_counts_do_not_depend_on_page_size(world, feed) -> N
 
 
 def test_forged_cursors_are_refused(world) -> None:  # type: ignore[no-untyped-def]
-    from hallway.profiles.selectors import BadCursor
+    from hallway.core.cursors import BadCursor
 
     viewer = viewer_for(world["me"])
     for cursor in ["x", "WyJuIiwtMV0", selectors._encode(["n", "1"]), selectors._encode(["t", 1])]:

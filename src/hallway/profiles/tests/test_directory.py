@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hallway.core.cursors import BadCursor
 from hallway.core.permissions import viewer_for
 from hallway.core.tests.factories import (
     CompanyFactory,
@@ -16,7 +17,7 @@ from hallway.core.tests.factories import (
 from hallway.profiles.actions import refresh_search_text
 from hallway.profiles.models import Profile
 from hallway.profiles.search import search_terms
-from hallway.profiles.selectors import BadCursor, DirectoryFilters, people_directory
+from hallway.profiles.selectors import DirectoryFilters, people_directory
 
 pytestmark = pytest.mark.django_db
 

@@ -67,9 +67,10 @@ class Command(BaseCommand):
         self._supervise(children)
 
     def _has_demo(self) -> bool:
+        from hallway.accounts.models import User
         from hallway.demo.personas import PERSONAS
 
-        return Company.objects.filter(slug="northwind").exists() and bool(PERSONAS)
+        return User.objects.filter(email=PERSONAS["admin"]).exists()
 
     def _print_welcome(self, bind: str, *, demo: bool) -> None:
         url = settings.HALLWAY_BASE_URL
