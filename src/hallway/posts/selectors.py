@@ -185,7 +185,11 @@ def hydrate_posts(viewer: Viewer, posts: list[Post]) -> list[Post]:
     praise_ids = [post.pk for post in ordered if post.kind == Post.Kind.PRAISE]
     if praise_ids:
         through = Post.praised.through
-        for praise in through.objects.filter(post_id__in=praise_ids).select_related("user"):
+        # Only people this viewer may see (a praised person may since have left the group).
+        praises = through.objects.filter(
+            post_id__in=praise_ids, user__in=people_visible_to(viewer)
+        ).select_related("user")
+        for praise in praises:
             praised[praise.post_id].append(praise.user)
 
     polls = poll_data_for(viewer, [post.pk for post in ordered if post.kind == Post.Kind.POLL])

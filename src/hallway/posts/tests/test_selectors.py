@@ -104,3 +104,23 @@ def test_mention_candidates_and_check(world):
         mention_candidates(viewer_for(world.guest), f"group:{world.external.pk}")
     )
     assert guest_candidates == {world.alice, world.guest}
+
+
+def test_praised_people_a_guest_can_no_longer_see_are_left_out():
+    from hallway.core.tests.factories import GroupFactory, GuestFactory, UserFactory, add_member
+    from hallway.groups.models import Membership
+
+    guest, author, praised = GuestFactory(), UserFactory(), UserFactory()
+    room = GroupFactory(
+        visibility="private", join_policy="invite", is_external=True, companies=[guest.company]
+    )
+    for person in (guest, author, praised):
+        add_member(room, person)
+    post = do_create_post(
+        author=author, body="Thanks!", kind="praise", group=room, praised_ids=[praised.pk]
+    )
+    [card] = hydrate_posts(viewer_for(guest), [post])
+    assert card.praised_people == [praised]
+    Membership.objects.filter(group=room, user=praised).delete()  # left the group
+    [card] = hydrate_posts(viewer_for(guest), [post])
+    assert card.praised_people == []
