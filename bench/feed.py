@@ -178,6 +178,8 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
 
         # Groups: 60% public, 30% private, 10% secret; 5% external.
         visibility: dict[int, str] = {}
+        # Public groups without guests: their content carries the ``network`` label (ADR 0004).
+        public_plain: dict[int, bool] = {}
         external_companies: dict[int, list[int]] = {}
         group_rows = []
         for gid in range(1, n_groups + 1):
@@ -187,6 +189,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
             is_external = gid != 1 and rng.random() < 0.05
             if is_external:
                 external_companies[gid] = rng.sample(external_ids, rng.randint(1, 2))
+            public_plain[gid] = vis == "public" and not is_external
             policy = {"public": "open", "private": "request", "secret": "invite"}[vis]
             group_rows.append(
                 (
@@ -327,7 +330,8 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
                         author = members[
                             min(len(members) - 1, int(len(members) * rng.random() ** 3))
                         ]
-                    audience = f"group:{group_id}" if group_id else "network"
+                    plain = group_id is None or public_plain[group_id]
+                    audience = "network" if plain else f"group:{group_id}"
                 elif roll < 0.9:
                     author = pick(rng, member_activity, member_weights)
                     audience = "network"
@@ -336,7 +340,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
                 else:
                     author = pick(rng, member_activity, member_weights)
                     company_id = rng.choice(external_ids)
-                    audience = f"company:{company_id}:internal"
+                    audience = "network"  # members only, like the stream (ADR 0004)
                 if kind == "update" and rng.random() < 0.02:
                     kind = "question"
                 reactions = int(rng.expovariate(0.5))
@@ -724,7 +728,7 @@ def main() -> None:
     post = Post.objects.create(
         author=author,
         group_id=1,
-        audience="group:1",
+        audience=Group.objects.get(pk=1).label,
         body="To everyone",
         body_html="<p>To everyone</p>",
     )

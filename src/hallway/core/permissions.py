@@ -21,10 +21,6 @@ def user_label(user_id: int) -> str:
     return f"user:{user_id}"
 
 
-def company_internal_label(company_id: int) -> str:
-    return f"company:{company_id}:internal"
-
-
 class Viewer:
     """Who is reading. Anonymous and deactivated viewers have no labels at all.
 
@@ -41,7 +37,19 @@ class Viewer:
 
     @cached_property
     def labels(self) -> frozenset[str]:
-        return labels_for(self.user) if self.user is not None else frozenset()
+        if self.user is None:
+            return frozenset()
+        return labels_for(self.user, memberships=self.active_memberships)
+
+    @cached_property
+    def active_memberships(self) -> dict[int, str]:
+        """Group id → role of this person's active memberships: one query, then kept for
+        the viewer's life like the labels (feeds and post cards read it too)."""
+        if self.user is None or not self.user.is_active:
+            return {}
+        from hallway.groups.access import active_memberships_of
+
+        return active_memberships_of(self.user)
 
     @property
     def user_id(self) -> int | None:
@@ -71,21 +79,20 @@ class Viewer:
 ANONYMOUS = Viewer(user=None, labels=frozenset())
 
 
-def labels_for(user: User) -> frozenset[str]:
-    """The audience labels a person may read (DESIGN §5). Deactivated: none."""
+def labels_for(user: User, *, memberships: dict[int, str] | None = None) -> frozenset[str]:
+    """The audience labels a person may read (DESIGN §5). Deactivated: none.
+
+    ``memberships`` (group id → role of the active ones) saves a query when known."""
     if not user.is_active:
         return frozenset()
-    from hallway.companies.models import Company
     from hallway.groups.access import group_labels_for
 
     labels = {user_label(user.pk)}
     if user.is_member:
+        # What every member reads and no guest does: the network stream, the companies'
+        # internal sides and public groups without guests (ADR 0004).
         labels.add(NETWORK_LABEL)
-        # Every member reads every company's internal side (knowledge about accounts).
-        labels.update(
-            company_internal_label(pk) for pk in Company.objects.values_list("pk", flat=True)
-        )
-    labels.update(group_labels_for(user))
+    labels.update(group_labels_for(user, memberships=memberships))
     return frozenset(labels)
 
 

@@ -33,7 +33,7 @@ from hallway.companies.models import Company
 from hallway.core.cursors import BadCursor, decode_cursor, encode_cursor
 from hallway.core.permissions import NETWORK_LABEL, Viewer
 from hallway.feed.models import Mute
-from hallway.groups.models import Group, Membership
+from hallway.groups.models import Group
 from hallway.posts.access import posts_visible_to
 from hallway.posts.models import Post, PostTopic
 from hallway.posts.selectors import hydrate_posts
@@ -48,6 +48,11 @@ TOP_CANDIDATES = 200
 TOP_DAYS = 14
 # The "new posts" indicator counts at most this many.
 NEW_POSTS_CAP = 99
+# Network-wide announcements. Public groups and company pages share the label (ADR 0004),
+# but their announcements stay where they were posted.
+NETWORK_ANNOUNCEMENT = Q(
+    kind=Post.Kind.ANNOUNCEMENT, audience=NETWORK_LABEL, group__isnull=True, company__isnull=True
+)
 NEWEST_POST_CACHE_KEY = "hallway:feed:newest-post-id"
 NEWEST_POST_CACHE_SECONDS = 60
 
@@ -194,11 +199,7 @@ def home_sources(viewer: Viewer) -> Sources:
             topics.add(topic_id)
         elif company_id is not None:
             companies.add(company_id)
-    groups = set(
-        Membership.objects.filter(user_id=user_id, state=Membership.State.ACTIVE).values_list(
-            "group_id", flat=True
-        )
-    )
+    groups = set(viewer.active_memberships)
     muted_people: set[int] = set()
     muted_groups: set[int] = set()
     muted_topics: set[int] = set()
@@ -252,7 +253,7 @@ def _source_terms(
         terms.append(base.filter(group_id__in=sources.groups))
     if sources.companies:
         terms.append(base.filter(company_id__in=sources.companies))
-    terms.append(base.filter(kind=Post.Kind.ANNOUNCEMENT, audience=NETWORK_LABEL))
+    terms.append(base.filter(NETWORK_ANNOUNCEMENT))
     if sources.topics:
         tagged = PostTopic.objects.filter(
             topic_id__in=sources.topics, audience__in_labels=viewer.labels, post_id__gte=low
@@ -265,9 +266,7 @@ def _source_terms(
 
 def _source_predicate(viewer: Viewer, sources: Sources, low: int, high: int | None) -> Q:
     """The same sources as one OR predicate (used inside the narrow recent window)."""
-    predicate = Q(author_id__in={sources.user_id, *sources.people}) | Q(
-        kind=Post.Kind.ANNOUNCEMENT, audience=NETWORK_LABEL
-    )
+    predicate = Q(author_id__in={sources.user_id, *sources.people}) | NETWORK_ANNOUNCEMENT
     if sources.groups:
         predicate |= Q(group_id__in=sources.groups)
     if sources.companies:
@@ -322,7 +321,7 @@ def _per_source_floor(
         )
         terms.append(topics.order_by().values("floor"))
     announcements = User.objects.filter(pk=sources.user_id).annotate(
-        floor=nth(base.filter(kind=Post.Kind.ANNOUNCEMENT, audience=NETWORK_LABEL))
+        floor=nth(base.filter(NETWORK_ANNOUNCEMENT))
     )
     terms.append(announcements.order_by().values("floor"))
     query = terms[0].union(*terms[1:], all=True) if len(terms) > 1 else terms[0]
@@ -376,11 +375,7 @@ def merged_home_ids(
 def _pinned_announcements(viewer: Viewer) -> list[int]:
     return list(
         posts_visible_to(viewer)
-        .filter(
-            kind=Post.Kind.ANNOUNCEMENT,
-            audience=NETWORK_LABEL,
-            pinned_until__gt=timezone.now(),
-        )
+        .filter(NETWORK_ANNOUNCEMENT, pinned_until__gt=timezone.now())
         .order_by("-id")
         .values_list("id", flat=True)[:MAX_LIMIT]
     )
@@ -524,7 +519,10 @@ def network_feed(
     """The network-wide stream: members only (guests never hold the ``network`` label)."""
     if NETWORK_LABEL not in viewer.labels:
         return FeedPage(results=[], next_cursor=None)
-    posts = posts_visible_to(viewer).filter(audience=NETWORK_LABEL)
+    # Public groups and company pages share the ``network`` label (ADR 0004): not their posts.
+    posts = posts_visible_to(viewer).filter(
+        audience=NETWORK_LABEL, group__isnull=True, company__isnull=True
+    )
     return _single_source_page(viewer, posts, cursor, limit)
 
 

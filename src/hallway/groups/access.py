@@ -1,7 +1,9 @@
 """Permission layer for groups (DESIGN §5).
 
-A group's content carries the label ``group:<id>``. Who holds that label:
-- members of the host company: every public group, and the groups they are active in;
+A group's content carries the label ``group.label``: ``group:<id>``, or ``network`` for a
+public group without guests (ADR 0004). Who holds ``group:<id>``:
+- members of the host company: every public external group, and the groups they are
+  active in;
 - guests: the external groups that admit their company and that they are active in;
 - a network admin: also the groups they opened with an audited, time-limited break-glass.
 Secret groups are invisible to everyone else, everywhere. Network admins can *manage* every
@@ -23,15 +25,37 @@ def group_label(group_id: int) -> str:
     return f"group:{group_id}"
 
 
-def group_labels_for(user: User) -> set[str]:
-    """The ``group:<id>`` labels this (active) person holds; two or three indexed queries."""
-    memberships = Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
+def active_memberships_of(user: User) -> dict[int, str]:
+    """Group id → role of a person's active memberships."""
+    return dict(
+        Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values_list(
+            "group_id", "role"
+        )
+    )
+
+
+def group_labels_for(user: User, *, memberships: dict[int, str] | None = None) -> set[str]:
+    """The ``group:<id>`` labels this (active) person holds; one to three indexed queries.
+
+    ``memberships`` are the person's active memberships when already known (members only:
+    a guest's are checked against the groups that admit their company)."""
     if user.is_guest:
-        memberships = memberships.filter(group__is_external=True, group__companies=user.company_id)
-    ids = set(memberships.values_list("group_id", flat=True))
+        ids = set(
+            Membership.objects.filter(
+                user=user,
+                state=Membership.State.ACTIVE,
+                group__is_external=True,
+                group__companies=user.company_id,
+            ).values_list("group_id", flat=True)
+        )
+    elif memberships is not None:
+        ids = set(memberships)
+    else:
+        ids = set(active_memberships_of(user))
     if user.is_member:
+        # Public groups without guests are labelled ``network``, which members hold already.
         ids.update(
-            Group.objects.filter(visibility=Group.Visibility.PUBLIC)
+            Group.objects.filter(visibility=Group.Visibility.PUBLIC, is_external=True)
             .order_by()
             .values_list("pk", flat=True)
         )
@@ -97,7 +121,7 @@ def membership_of(viewer: Viewer, group: Group) -> Membership | None:
 
 
 def can_read_group_content(viewer: Viewer, group: Group) -> bool:
-    return group_label(group.pk) in viewer.labels
+    return group.label in viewer.labels
 
 
 def can_post_in_group(viewer: Viewer, group: Group) -> bool:
@@ -152,9 +176,7 @@ def can_create_group(viewer: Viewer) -> bool:
 def people_who_can_read(audience: str) -> QuerySet[User]:
     """Active people who hold a label: who may be mentioned or notified about content there."""
     active = User.objects.filter(is_active=True)
-    if audience == "network" or (
-        audience.startswith("company:") and audience.endswith(":internal")
-    ):
+    if audience == "network":
         return active.filter(kind=User.Kind.MEMBER)
     if audience.startswith("group:"):
         group = Group.objects.filter(pk=int(audience.split(":", 1)[1])).first()

@@ -393,10 +393,15 @@ def do_update_group(
     with transaction.atomic():
         old_visibility, old_sensitivity = group.visibility, group.sensitivity
         for field in changed:
+        old_label = group.label
             setattr(group, field, changes[field])
         if changed:
             group.save(update_fields=changed)
         if new_ids != old_ids:
+        if group.label != old_label:
+            from hallway.posts.actions import relabel_group_content
+
+            relabel_group_content(group=group, old_label=old_label)
             group.companies.set(new_companies)
             changed.append("companies")
         removed_guests: list[int] = []

@@ -4,11 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hallway.core.permissions import NETWORK_LABEL
+
 
 class Group(models.Model):
     """A place where people share: visibility, join policy, sensitivity label, hints.
 
-    Its content's permission label is ``group:<id>`` (DESIGN §5).
+    Its content's permission label (DESIGN §5, ADR 0004) is ``group:<id>``, except for a
+    public group that admits no guests: every member may read it and nobody else, which is
+    exactly the ``network`` label, so its content carries that label.
     """
 
     class Visibility(models.TextChoices):
@@ -64,6 +68,9 @@ class Group(models.Model):
 
     @property
     def label(self) -> str:
+        """The permission label of this group's content (see the class docstring)."""
+        if self.visibility == self.Visibility.PUBLIC and not self.is_external:
+            return NETWORK_LABEL
         return f"group:{self.pk}"
 
     @property

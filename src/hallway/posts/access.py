@@ -11,18 +11,18 @@ from django.db.models import QuerySet
 
 from hallway.companies.models import Company
 from hallway.core.errors import NotFound
-from hallway.core.permissions import NETWORK_LABEL, Viewer, company_internal_label
-from hallway.groups.access import can_moderate_group, can_post_in_group, group_label
+from hallway.core.permissions import NETWORK_LABEL, Viewer
+from hallway.groups.access import can_moderate_group, can_post_in_group
 from hallway.groups.models import Group
 from hallway.posts.models import Attachment, Comment, Post
 
 
 def audience_for(*, group: Group | None = None, company: Company | None = None) -> str:
-    """The permission label of a container: a group, a company's internal side, the network."""
+    """The permission label of a container (ADR 0004): a group's label; ``network`` for the
+    network stream and for a company's internal side, which every member reads and no guest
+    does."""
     if group is not None:
-        return group_label(group.pk)
-    if company is not None:
-        return company_internal_label(company.pk)
+        return group.label
     return NETWORK_LABEL
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -101,8 +101,6 @@ def _checked_mentions(viewer: Viewer, body: str, audience: str) -> dict[int, str
 def _container_word(audience: str) -> str:
     if audience.startswith("group:"):
         return "group"
-    if audience.startswith("company:"):
-        return "company's internal page"
     return "post"
 
 
@@ -178,6 +176,23 @@ def _enqueue_preview(post: Post) -> None:
 # --- posts ----------------------------------------------------------------------------------
 def do_create_post(
     *,
+def relabel_group_content(*, group: Group, old_label: str) -> None:
+    """Give a group's posts, comments, files and topic tags the group's current label.
+
+    Called inside the transaction that changed the group's visibility or guest admission
+    (ADR 0004): the content of a public group without guests is labelled ``network``, other
+    groups' ``group:<id>``. Deleted content keeps its ``deleted`` label.
+    """
+    new_label = group.label
+    posts = Post.objects.filter(group=group)
+    posts.filter(audience=old_label).update(audience=new_label)
+    Comment.objects.filter(post__in=posts, audience=old_label).update(audience=new_label)
+    PostTopic.objects.filter(post__in=posts, audience=old_label).update(audience=new_label)
+    Attachment.objects.filter(
+        Q(post__in=posts) | Q(comment__post__in=posts), audience=old_label
+    ).update(audience=new_label)
+
+
     author: User,
     body: str,
     title: str = "",

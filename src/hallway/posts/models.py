@@ -23,8 +23,9 @@ class LinkPreview(models.Model):
 class Post(models.Model):
     """Something shared in a group, on the network stream, or on a company's internal side.
 
-    ``audience`` is its permission label (DESIGN §5): ``group:<id>``, ``network`` or
-    ``company:<id>:internal``. Every list filters ``audience IN viewer.labels`` in SQL.
+    ``audience`` is its permission label (DESIGN §5, ADR 0004): ``group:<id>``, or
+    ``network`` (the stream, company internal sides, public groups without guests).
+    Every list filters ``audience IN viewer.labels`` in SQL.
     """
 
     class Kind(models.TextChoices):

@@ -9,6 +9,7 @@ from factory.django import DjangoModelFactory
 
 from hallway.accounts.models import User
 from hallway.companies.models import Company
+from hallway.posts.access import audience_for
 from hallway.profiles.models import Location, Profile, Team, Topic
 
 TEST_PASSWORD = "correct horse battery staple"
@@ -133,13 +134,7 @@ class PostFactory(DjangoModelFactory):
     kind = "update"
     body = factory.Sequence(lambda n: f"Post body {n}")
     body_html = factory.LazyAttribute(lambda o: f"<p>{o.body}</p>")
-    audience = factory.LazyAttribute(
-        lambda o: (
-            f"group:{o.group.pk}"
-            if o.group is not None
-            else (f"company:{o.company.pk}:internal" if o.company is not None else "network")
-        )
-    )
+    audience = factory.LazyAttribute(lambda o: audience_for(group=o.group, company=o.company))
 
 
 class CommentFactory(DjangoModelFactory):

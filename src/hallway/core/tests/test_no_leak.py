@@ -30,9 +30,19 @@ from hallway.core.tests.oracle import (
     PersonSpec,
     PostSpec,
 )
-from hallway.groups.access import access_group_by_id, groups_visible_to
+from hallway.groups.access import (
+    access_group_by_id,
+    can_read_group_content,
+    groups_visible_to,
+)
+from hallway.groups.actions import do_update_group
 from hallway.groups.models import BreakGlassAccess, Group, Membership
-from hallway.posts.access import access_post_by_id, comments_visible_to, posts_visible_to
+from hallway.posts.access import (
+    access_post_by_id,
+    audience_for,
+    comments_visible_to,
+    posts_visible_to,
+)
 from hallway.posts.models import Comment, Post
 from hallway.profiles.access import people_visible_to
 from hallway.profiles.models import Profile
@@ -151,10 +161,8 @@ def build(network: NetworkSpec) -> None:
         kind, key = spec.container
         group_id = groups[key] if kind == "group" else None
         company = companies[key] if kind == "company" else None
-        audience = (
-            f"group:{group_id}"
-            if group_id
-            else (f"company:{company.pk}:internal" if company else "network")
+        audience = audience_for(
+            group=Group.objects.get(pk=group_id) if group_id else None, company=company
         )
         spec.canary = f"postcanary{spec.key}z"
         post = Post.objects.create(
@@ -221,6 +229,75 @@ class NoLeakTest(TestCase):
             )
             expected_people = {t.pk for t in network.people if oracle.can_list_person(person, t)}
             assert set(people_visible_to(viewer).values_list("pk", flat=True)) == expected_people
+
+
+class NoLeakAfterChangesTest(TestCase):
+    """Labels follow a group's changes: after visibility and guest admission change (which
+    relabels the group's content, ADR 0004), the access layer still matches the oracle."""
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(networks(), st.data())
+    def test_access_layer_matches_the_oracle_after_group_changes(
+        self, network: NetworkSpec, data: st.DataObject
+    ):
+        build(network)
+        admin = User.objects.create_user(
+            "changer@example.com",
+            None,
+            name="Changer",
+            is_network_admin=True,
+            company=Company.objects.get(slug="host"),
+        )
+        for spec in network.groups:
+            if spec.archived:
+                continue
+            visibility = data.draw(st.sampled_from(["public", "private", "secret"]))
+            external = data.draw(st.booleans())
+            companies = (spec.companies or frozenset({1})) if external else frozenset()
+            do_update_group(
+                actor=admin,
+                group=Group.objects.get(pk=spec.pk),
+                visibility=visibility,
+                join_policy={"public": "open", "private": "request", "secret": "invite"}[
+                    visibility
+                ],
+                is_external=external,
+                companies=[Company.objects.get(slug=f"ext-{n}") for n in companies],
+                reason="testing the labels",
+            )
+            if spec.companies - companies or not external:
+                # The action removes the memberships of guests whose company left.
+                guests = {p.key for p in network.people if p.kind == "guest"}
+                network.memberships = [
+                    m
+                    for m in network.memberships
+                    if not (
+                        m.group == spec.key
+                        and m.person in guests
+                        and network.people[m.person].company not in companies
+                    )
+                ]
+            spec.visibility, spec.external, spec.companies = visibility, external, companies
+        oracle = Oracle(network)
+        for person in network.people:
+            viewer = viewer_for(User.objects.get(pk=person.pk))
+            expected_posts = {p.pk for p in network.posts if oracle.can_read_post(person, p)}
+            assert set(posts_visible_to(viewer).values_list("pk", flat=True)) == expected_posts
+            expected_comments = {
+                c.pk for c in network.comments if oracle.can_read_comment(person, c)
+            }
+            assert (
+                set(comments_visible_to(viewer).values_list("pk", flat=True)) == expected_comments
+            )
+            for group in network.groups:
+                assert can_read_group_content(
+                    viewer, Group.objects.get(pk=group.pk)
+                ) == oracle.can_read_group(person, group), (person, group)
 
 
 class NoLeakHttpTest(TestCase):
