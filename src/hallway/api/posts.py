@@ -57,8 +57,10 @@ from hallway.posts.actions import (
 from hallway.posts.models import Attachment, Comment, Post
 from hallway.posts.selectors import (
     REACTION_KINDS,
+    access_hydrated_comment,
     comment_threads,
     hydrate_posts,
+    reaction_summary_of,
     reactors_of,
     revisions_of,
     search_mention_candidates,
@@ -471,7 +473,7 @@ def list_revisions(request: HttpRequest, post_id: Id, params: Query[PageParams])
 def list_comments(request: HttpRequest, post_id: Id, params: Query[PageParams]) -> dict[str, Any]:
     """Oldest first; replies carry ``parent_id`` and follow their parent's thread order."""
     viewer = api_viewer(request)
-    post = _hydrated(viewer, access_post_by_id(viewer, post_id))
+    post = access_post_by_id(viewer, post_id)
     after = 0
     if params.cursor:
         (after,) = decode(params.cursor, int)
@@ -506,13 +508,7 @@ def create_comment(request: HttpRequest, post_id: Id, payload: CommentCreateIn) 
 
 
 def _comment_out(viewer: Viewer, comment_id: int) -> dict[str, Any]:
-    comment = access_comment_by_id(viewer, comment_id)
-    post = _hydrated(viewer, access_post_by_id(viewer, comment.post_id))
-    for thread in comment_threads(viewer, post):
-        for item in [thread.comment, *thread.replies]:
-            if item.pk == comment_id:
-                return comment_json(item)
-    raise NotFound
+    return comment_json(access_hydrated_comment(viewer, comment_id))
 
 
 @router.patch(
@@ -551,11 +547,15 @@ def react(request: HttpRequest, post_id: Id, payload: ReactionIn) -> dict[str, A
         if comment.post_id != post.pk:
             raise NotFound
         active = do_react(actor=viewer.user, comment=comment, kind=payload.kind)  # type: ignore[arg-type]
-        out = _comment_out(viewer, comment.pk)
-        return {"active": active, "counts": out["reactions"], "my_reactions": out["my_reactions"]}
-    active = do_react(actor=viewer.user, post=post, kind=payload.kind)  # type: ignore[arg-type]
-    data = post_json(_hydrated(viewer, post))
-    return {"active": active, "counts": data["reactions"], "my_reactions": data["my_reactions"]}
+        summary = reaction_summary_of(viewer, comment=comment)
+    else:
+        active = do_react(actor=viewer.user, post=post, kind=payload.kind)  # type: ignore[arg-type]
+        summary = reaction_summary_of(viewer, post=post)
+    return {
+        "active": active,
+        "counts": {kind: summary.counts.get(kind, 0) for kind in REACTION_KINDS},
+        "my_reactions": sorted(summary.mine),
+    }
 
 
 @router.get(

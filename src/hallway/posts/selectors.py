@@ -16,9 +16,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from hallway.accounts.models import User
+from hallway.core.errors import NotFound
 from hallway.core.markdown import extract_mentions
 from hallway.core.permissions import Viewer
-from hallway.groups.access import group_label, people_who_can_read
+from hallway.groups.access import people_who_can_read
 from hallway.groups.models import Group, Membership
 from hallway.posts.access import (
     attachments_visible_to,
@@ -92,15 +93,10 @@ def _moderated_and_active_groups(viewer: Viewer, group_ids: set[int]) -> tuple[s
     """Of these groups, those the viewer moderates and those they are an active member of."""
     if viewer.user is None or not group_ids:
         return set(), set()
-    moderated: set[int] = set()
-    active: set[int] = set()
-    rows = Membership.objects.filter(
-        user_id=viewer.user.pk, group_id__in=group_ids, state=Membership.State.ACTIVE
-    ).values_list("group_id", "role")
-    for group_id, role in rows:
-        active.add(group_id)
-        if role in (Membership.Role.OWNER, Membership.Role.MODERATOR):
-            moderated.add(group_id)
+    roles = viewer.active_memberships
+    active = {group_id for group_id in group_ids if group_id in roles}
+    moderators = (Membership.Role.OWNER, Membership.Role.MODERATOR)
+    moderated = {group_id for group_id in active if roles[group_id] in moderators}
     return moderated, active
 
 
@@ -124,24 +120,6 @@ def _reaction_summaries(
         summaries[key].counts[row["kind"]] = row["n"]
         if row["mine"]:
             summaries[key].mine.add(row["kind"])
-    return summaries
-    target = Q(post_id__in=post_ids) | Q(comment_id__in=comment_ids)
-    counted = (
-        Reaction.objects.filter(target)
-        .values("post_id", "comment_id", "kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in counted:
-        key = ("post", row["post_id"]) if row["post_id"] else ("comment", row["comment_id"])
-        summaries[key].counts[row["kind"]] = row["n"]
-    if viewer.user_id is not None:
-        mine = Reaction.objects.filter(target, user_id=viewer.user_id).values_list(
-            "post_id", "comment_id", "kind"
-        )
-        for post_id, comment_id, kind in mine:
-            key = ("post", post_id) if post_id else ("comment", comment_id)
-            summaries[key].mine.add(kind)
     return summaries
 
 
@@ -275,14 +253,56 @@ class CommentThread:
 
 def comment_threads(viewer: Viewer, post: Post) -> list[CommentThread]:
     """The post's comments oldest first, replies under their parent; a fixed number of
-    queries (comments with authors, reactions, attachments). Each comment gets
-    ``reaction_summary``, ``attachments_list``, ``can_edit``, ``can_delete``, ``is_accepted``."""
-    comments = list(
-        comments_visible_to(viewer)
-        .filter(post_id=post.pk)
-        .select_related("author__profile", "author__company")
-        .order_by("id")[:MAX_COMMENTS_SHOWN]
+    queries (comments with authors, reactions, attachments), see ``hydrate_comments``."""
+    comments = hydrate_comments(
+        viewer,
+        post,
+        list(
+            comments_visible_to(viewer)
+            .filter(post_id=post.pk)
+            .select_related("author__profile", "author__company")
+            .order_by("id")[:MAX_COMMENTS_SHOWN]
+        ),
     )
+    threads: list[CommentThread] = []
+    by_id: dict[int, CommentThread] = {}
+    for comment in comments:
+        if comment.parent_id is None:
+            thread = CommentThread(comment=comment, replies=[])
+            threads.append(thread)
+            by_id[comment.pk] = thread
+        elif comment.parent_id in by_id:
+            by_id[comment.parent_id].replies.append(comment)
+    return threads
+
+
+def access_hydrated_comment(viewer: Viewer, comment_id: int) -> Comment:
+    """One comment as ``comment_threads`` shows it (NotFound when missing or hidden)."""
+    comment = (
+        comments_visible_to(viewer)
+        .select_related("post", "author__profile", "author__company")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:
+        raise NotFound
+    return hydrate_comments(viewer, comment.post, [comment])[0]
+
+
+def reaction_summary_of(
+    viewer: Viewer, *, post: Post | None = None, comment: Comment | None = None
+) -> ReactionSummary:
+    """Reaction counts and the viewer's own kinds for one (already accessed) post or
+    comment: one query."""
+    if comment is not None:
+        return _reaction_summaries(viewer, comment_ids=[comment.pk])[("comment", comment.pk)]
+    assert post is not None
+    return _reaction_summaries(viewer, post_ids=[post.pk])[("post", post.pk)]
+
+
+def hydrate_comments(viewer: Viewer, post: Post, comments: list[Comment]) -> list[Comment]:
+    """Give each comment (already visible, of this post) ``reaction_summary``,
+    ``attachments_list``, ``can_edit``, ``can_react``, ``can_delete`` and ``is_accepted``."""
     ids = [comment.pk for comment in comments]
     reactions = _reaction_summaries(viewer, comment_ids=ids)
     files: dict[int, list[Attachment]] = defaultdict(list)
@@ -294,8 +314,6 @@ def comment_threads(viewer: Viewer, post: Post) -> list[CommentThread]:
         moderates = post.group_id in moderated
     else:
         moderates = viewer.is_network_admin
-    threads: list[CommentThread] = []
-    by_id: dict[int, CommentThread] = {}
     for comment in comments:
         mine = viewer.user_id is not None and comment.author_id == viewer.user_id
         comment.reaction_summary = reactions[("comment", comment.pk)]  # type: ignore[attr-defined]
@@ -304,13 +322,7 @@ def comment_threads(viewer: Viewer, post: Post) -> list[CommentThread]:
         comment.can_react = viewer.user_id is not None  # type: ignore[attr-defined]
         comment.can_delete = mine or moderates  # type: ignore[attr-defined]
         comment.is_accepted = post.accepted_answer_id == comment.pk  # type: ignore[attr-defined]
-        if comment.parent_id is None:
-            thread = CommentThread(comment=comment, replies=[])
-            threads.append(thread)
-            by_id[comment.pk] = thread
-        elif comment.parent_id in by_id:
-            by_id[comment.parent_id].replies.append(comment)
-    return threads
+    return comments
 
 
 def reactors_of(
@@ -384,7 +396,3 @@ def group_for_container(viewer: Viewer, group_id: int) -> Group:
     from hallway.groups.access import access_group_by_id
 
     return access_group_by_id(viewer, group_id)
-
-
-def audience_of_group(group: Group) -> str:
-    return group_label(group.pk)

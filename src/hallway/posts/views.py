@@ -47,6 +47,7 @@ from hallway.posts.actions import (
 from hallway.posts.forms import CommentForm, PostEditForm, composer_form_for
 from hallway.posts.models import Post
 from hallway.posts.selectors import (
+    access_hydrated_comment,
     check_mentions,
     comment_threads,
     hydrate_posts,
@@ -369,16 +370,8 @@ def comment_react(request: HttpRequest, comment_id: int) -> HttpResponse:
     except ActionError as error:
         return HttpResponse(error.message, status=400, content_type="text/plain")
     if _is_htmx(request):
-        post = access_post_by_id(viewer, comment.post_id)
-        for thread in comment_threads(viewer, post):
-            for item in [thread.comment, *thread.replies]:
-                if item.pk == comment.pk:
-                    item.can_react = True  # type: ignore[attr-defined]
-                    return render(
-                        request,
-                        "posts/_reactions.html",
-                        {"target": item, "target_type": "comment"},
-                    )
+        item = access_hydrated_comment(viewer, comment.pk)
+        return render(request, "posts/_reactions.html", {"target": item, "target_type": "comment"})
     return redirect(
         reverse("post_detail", kwargs={"post_id": comment.post_id}) + f"#comment-{comment.pk}"
     )

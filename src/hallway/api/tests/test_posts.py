@@ -189,3 +189,30 @@ def test_mentions_endpoint(world):
 def test_anonymous_gets_401(world):
     assert ApiClient().get("posts/1").status == 401
     assert ApiClient().post("posts", {"body": "x"}).status == 401
+
+
+def test_commenting_on_a_long_thread_answers_the_new_comment_in_constant_queries(
+    world, django_assert_max_num_queries
+):
+    """The new comment is loaded on its own: not by reloading the thread, which is capped
+    at MAX_COMMENTS_SHOWN and would miss it."""
+    from hallway.posts.models import Comment
+    from hallway.posts.selectors import MAX_COMMENTS_SHOWN
+
+    post = do_create_post(author=world.alice, group=world.public, body="Busy thread")
+    Comment.objects.bulk_create(
+        Comment(post=post, author=world.bob, audience=post.audience, body=f"c{n}")
+        for n in range(MAX_COMMENTS_SHOWN + 5)
+    )
+    alice = client_for(world.alice)
+    with django_assert_max_num_queries(30):
+        created = alice.post(f"posts/{post.pk}/comments", {"body": "One more"})
+    assert created.status == 201
+    assert created.data["body"] == "One more"
+    assert created.data["id"] == Comment.objects.latest("id").pk
+    edited = alice.patch(f"comments/{created.data['id']}", {"body": "One more!"})
+    assert edited.status == 200 and edited.data["body"] == "One more!"
+    reacted = alice.post(
+        f"posts/{post.pk}/reactions", {"kind": "like", "comment_id": created.data["id"]}
+    )
+    assert reacted.data["counts"]["like"] == 1 and reacted.data["my_reactions"] == ["like"]
