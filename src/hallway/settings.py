@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
     "hallway.core",
     "hallway.companies",
     "hallway.accounts",

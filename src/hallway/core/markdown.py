@@ -146,8 +146,8 @@ def _render_image(
 
 
 def _build() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md.enable(["table", "strikethrough", "linkify"])
     md.inline.ruler.before("link", "mention", _mention_rule)
     md.inline.ruler.before("link", "topic", _topic_rule)
     md.add_render_rule("mention", _render_mention)

@@ -142,3 +142,13 @@ def test_wrong_json_type_is_422_with_readable_detail(network):
     assert response.status == 422
     assert "skills" in response.detail
     assert response.data["errors"][0]["loc"][-1] == "skills"
+
+
+def test_api_docs_load_their_scripts_from_this_server(client):
+    """The Swagger UI works on a network without internet access: no CDN."""
+    response = client.get("/api/v1/docs")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn." not in html and "unpkg" not in html
+    assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200

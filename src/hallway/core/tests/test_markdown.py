@@ -135,3 +135,21 @@ def test_class_attribute_only_for_our_links():
 
 def test_numbers_are_not_topics():
     assert extract_topics("Fixed #3 and #42 for #platform") == ["platform"]
+
+
+def test_bare_urls_become_links_but_not_in_code_or_other_schemes():
+    html = render_markdown(
+        "See https://example.com/pricing?q=1. Mail ana@example.com, "
+        "`https://in.code.example` and javascript:alert(1)"
+    )
+    assert '<a href="https://example.com/pricing?q=1" rel="nofollow noopener">' in html
+    assert '<a href="mailto:ana@example.com"' in html
+    assert "<code>https://in.code.example</code>" in html
+    assert 'href="javascript' not in html
+
+
+def test_linkify_leaves_mentions_and_topics_alone():
+    html = render_markdown("Ask @[Ana Lima](user:7) about #pricing", people={7: "Ana Lima"})
+    assert 'href="/people/7/"' in html
+    assert 'class="topic"' in html
+    assert html.count("<a ") == 2
