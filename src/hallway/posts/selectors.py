@@ -127,7 +127,7 @@ def hydrate_posts(viewer: Viewer, posts: list[Post]) -> list[Post]:
     """Fetch everything a post card shows for these (already visible) posts, in a fixed
     number of queries, and return fresh Post objects in the same order.
 
-    Attached to each post: ``author`` (with ``profile`` and ``company``), ``group``,
+    Attached to each post: ``author``, ``group``,
     ``company``, ``link_preview``, ``topic_list``, ``image_attachments`` and
     ``file_attachments``, ``praised_people``, ``poll_data`` (``None`` or a dict with
     ``poll``, ``options`` [each with ``percent`` and ``chosen``], ``total_votes``,
@@ -142,7 +142,7 @@ def hydrate_posts(viewer: Viewer, posts: list[Post]) -> list[Post]:
         post.pk: post
         for post in posts_visible_to(viewer)
         .filter(pk__in=ids)
-        .select_related("author__profile", "author__company", "group", "company", "link_preview")
+        .select_related("author", "group", "company", "link_preview")
     }
     ordered = [fetched[pk] for pk in ids if pk in fetched]
     if not ordered:
@@ -260,7 +260,7 @@ def comment_threads(viewer: Viewer, post: Post) -> list[CommentThread]:
         list(
             comments_visible_to(viewer)
             .filter(post_id=post.pk)
-            .select_related("author__profile", "author__company")
+            .select_related("author")
             .order_by("id")[:MAX_COMMENTS_SHOWN]
         ),
     )
@@ -279,10 +279,7 @@ def comment_threads(viewer: Viewer, post: Post) -> list[CommentThread]:
 def access_hydrated_comment(viewer: Viewer, comment_id: int) -> Comment:
     """One comment as ``comment_threads`` shows it (NotFound when missing or hidden)."""
     comment = (
-        comments_visible_to(viewer)
-        .select_related("post", "author__profile", "author__company")
-        .filter(pk=comment_id)
-        .first()
+        comments_visible_to(viewer).select_related("post", "author").filter(pk=comment_id).first()
     )
     if comment is None:
         raise NotFound
