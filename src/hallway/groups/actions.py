@@ -392,16 +392,16 @@ def do_update_group(
     new_ids = {c.pk for c in new_companies}
     with transaction.atomic():
         old_visibility, old_sensitivity = group.visibility, group.sensitivity
-        for field in changed:
         old_label = group.label
+        for field in changed:
             setattr(group, field, changes[field])
         if changed:
             group.save(update_fields=changed)
-        if new_ids != old_ids:
         if group.label != old_label:
             from hallway.posts.actions import relabel_group_content
 
             relabel_group_content(group=group, old_label=old_label)
+        if new_ids != old_ids:
             group.companies.set(new_companies)
             changed.append("companies")
         removed_guests: list[int] = []

@@ -174,8 +174,6 @@ def _enqueue_preview(post: Post) -> None:
 
 
 # --- posts ----------------------------------------------------------------------------------
-def do_create_post(
-    *,
 def relabel_group_content(*, group: Group, old_label: str) -> None:
     """Give a group's posts, comments, files and topic tags the group's current label.
 
@@ -193,6 +191,8 @@ def relabel_group_content(*, group: Group, old_label: str) -> None:
     ).update(audience=new_label)
 
 
+def do_create_post(
+    *,
     author: User,
     body: str,
     title: str = "",
