@@ -213,6 +213,11 @@ def home_sources(viewer: Viewer) -> Sources:
         elif topic_id is not None:
             muted_topics.add(topic_id)
     people.discard(user_id)
+    if NETWORK_LABEL not in viewer.labels:
+        # A guest reads only the posts of their (external) groups, which are sources
+        # already: followed people, topics and companies add nothing they may read, and
+        # probing them would walk every post of people whose posts they cannot see.
+        people, topics, companies = set(), set(), set()
     return Sources(
         user_id=user_id,
         people=people - muted_people,
@@ -253,7 +258,8 @@ def _source_terms(
         terms.append(base.filter(group_id__in=sources.groups))
     if sources.companies:
         terms.append(base.filter(company_id__in=sources.companies))
-    terms.append(base.filter(NETWORK_ANNOUNCEMENT))
+    if NETWORK_LABEL in viewer.labels:
+        terms.append(base.filter(NETWORK_ANNOUNCEMENT))
     if sources.topics:
         tagged = PostTopic.objects.filter(
             topic_id__in=sources.topics, audience__in_labels=viewer.labels, post_id__gte=low
@@ -266,7 +272,9 @@ def _source_terms(
 
 def _source_predicate(viewer: Viewer, sources: Sources, low: int, high: int | None) -> Q:
     """The same sources as one OR predicate (used inside the narrow recent window)."""
-    predicate = Q(author_id__in={sources.user_id, *sources.people}) | NETWORK_ANNOUNCEMENT
+    predicate = Q(author_id__in={sources.user_id, *sources.people})
+    if NETWORK_LABEL in viewer.labels:
+        predicate |= NETWORK_ANNOUNCEMENT
     if sources.groups:
         predicate |= Q(group_id__in=sources.groups)
     if sources.companies:
@@ -320,10 +328,11 @@ def _per_source_floor(
             floor=Subquery(tagged.order_by("-post_id").values("post_id")[offset : offset + 1])
         )
         terms.append(topics.order_by().values("floor"))
-    announcements = User.objects.filter(pk=sources.user_id).annotate(
-        floor=nth(base.filter(NETWORK_ANNOUNCEMENT))
-    )
-    terms.append(announcements.order_by().values("floor"))
+    if NETWORK_LABEL in viewer.labels:
+        announcements = User.objects.filter(pk=sources.user_id).annotate(
+            floor=nth(base.filter(NETWORK_ANNOUNCEMENT))
+        )
+        terms.append(announcements.order_by().values("floor"))
     query = terms[0].union(*terms[1:], all=True) if len(terms) > 1 else terms[0]
     floors = [row["floor"] for row in query if row["floor"] is not None]
     return max([low, *floors])
