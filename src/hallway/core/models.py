@@ -79,3 +79,51 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("audit events are append-only")
+
+
+class TaskEffect(models.Model):
+    """The key of an effect (one email to one person, one webhook call) that has happened.
+
+    ``hallway.core.tasks.effect_once`` inserts the key in the same transaction that performs
+    the effect, so a task that re-runs after its worker died skips what is already done.
+    """
+
+    key = models.CharField(max_length=255, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class PeriodicRun(models.Model):
+    """One slot of a periodic task, claimed by exactly one scheduler (unique name + slot)."""
+
+    name = models.CharField(max_length=200)
+    slot = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="periodic_run_once_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.slot}"
+
+
+class Event(models.Model):
+    """A live event in the database event log (the embedded events backend, core/events.py).
+
+    Web processes read new rows once a second and hand them to their open streams; the row
+    id is the stream's ``id:`` so ``Last-Event-ID`` can replay what a client missed. Rows
+    carry ids and small data only, never content; they are deleted after an hour.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    name = models.CharField(max_length=50)
+    data = models.JSONField(default=dict)
+    audience = models.CharField(max_length=100, blank=True)
+    user_ids = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}#{self.pk}"

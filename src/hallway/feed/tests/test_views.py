@@ -55,7 +55,7 @@ def test_home_page_shows_composer_tabs_feed_and_load_more(world: dict[str, Any])
     assert "Update number 4" not in html  # the 21st and later are on the next page
     assert 'name="body"' in html  # the composer
     assert "?ordering=top" in html and "Load more" in html
-    assert 'hx-trigger="every 30s"' in html
+    assert 'hx-trigger="every 30s, hallway:post from:document delay:300ms"' in html
     assert "Welcome, Me Myself" in html  # the welcome part stays
     start = html.index('rel="next" href="') + len('rel="next" href="')
     next_url = html[start : html.index('"', start)].replace("&amp;", "&")

@@ -28,6 +28,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-demo", action="store_true", help="Never load the demo network.")
         parser.add_argument("--no-worker", action="store_true", help="Do not start the worker.")
+        parser.add_argument(
+            "--server",
+            choices=["asgi", "wsgi"],
+            default=os.environ.get("HALLWAY_SERVER", "asgi"),
+            help="asgi: uvicorn, live event streams (default); wsgi: gunicorn sync workers, "
+            "where the live stream falls back to polling every few seconds (ADR 0006).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -47,24 +54,48 @@ class Command(BaseCommand):
             )
         children.append(
             subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "hallway.wsgi:application",
-                    "--bind",
-                    options["bind"],
-                    "--workers",
-                    str(options["workers"]),
-                    "--access-logfile",
-                    "-",
-                    "--graceful-timeout",
-                    "10",
-                ],
+                self._server_command(options["bind"], options["workers"], options["server"]),
                 env=env,
             )
         )
         self._supervise(children)
+
+    @staticmethod
+    def _server_command(bind: str, workers: int, server: str) -> list[str]:
+        if server == "wsgi":
+            return [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "hallway.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
+            ]
+        host, _, port = bind.rpartition(":")
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "hallway.asgi:application",
+            "--host",
+            host or "127.0.0.1",
+            "--port",
+            port,
+            "--workers",
+            str(workers),
+            "--lifespan",
+            "off",
+            # Open event streams must not hold a restart back for long.
+            "--timeout-graceful-shutdown",
+            "5",
+            "--no-server-header",
+        ]
 
     def _has_demo(self) -> bool:
         from hallway.accounts.models import User
