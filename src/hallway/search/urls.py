@@ -1,0 +1,9 @@
+from django.urls import path
+
+from hallway.search import views
+
+urlpatterns = [
+    path("", views.search_view, name="search"),
+    path("suggest/", views.search_suggest_view, name="search_suggest"),
+    path("experts/", views.experts_view, name="experts"),
+]
