@@ -48,6 +48,8 @@ ALLOWED_HOSTS = sorted(
 )
 CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
 HALLWAY_NETWORK_NAME = os.environ.get("HALLWAY_NETWORK_NAME", "Hallway")
+# Email digests go out from this hour (server time): daily, and on Mondays for weekly ones.
+HALLWAY_DIGEST_HOUR = int(os.environ.get("HALLWAY_DIGEST_HOUR", "8"))
 
 if _base.scheme == "https":
     SESSION_COOKIE_SECURE = True
@@ -68,9 +70,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
     "allauth",
     "allauth.account",
-    "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "hallway.core",
     "hallway.companies",
     "hallway.accounts",
@@ -78,6 +83,13 @@ INSTALLED_APPS = [
     "hallway.groups",
     "hallway.posts",
     "hallway.feed",
+    "hallway.search",
+    "hallway.notifications",
+    "hallway.policy",
+    "hallway.scim",
+    "hallway.sso",
+    "hallway.directory",
+    "hallway.webhooks",
     "hallway.api",
     "hallway.demo",
 ]
@@ -95,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "hallway.sso.middleware.GuestMfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "hallway.urls"
@@ -193,6 +206,18 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Single sign-on (OpenID Connect) and two-factor authentication (ADR 0013). Providers are
+# configured by network admins in the UI (hallway.sso), not here.
+SOCIALACCOUNT_ADAPTER = "hallway.sso.adapter.HallwaySocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"provider_class": "hallway.sso.oidc.HallwayOidcProvider"},
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking is decided in hallway.sso, not by email
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_QUERY_EMAIL = True
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = HALLWAY_NETWORK_NAME
 
 # --- Email --------------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://")
@@ -230,6 +255,24 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Tasks --------------------------------------------------------------------------------
 # Eager: tasks run in-process right after commit (tests). Otherwise the worker runs them.
 HALLWAY_TASKS_EAGER = _env_bool("HALLWAY_TASKS_EAGER", default=TESTING)
+# Production queue (DESIGN §6): Celery on Redis when a broker URL is given; else the database.
+TASK_BROKER_URL = os.environ.get("TASK_BROKER_URL", "")
+HALLWAY_TASK_BACKEND = os.environ.get(
+    "HALLWAY_TASK_BACKEND", "celery" if TASK_BROKER_URL.startswith("redis") else "database"
+).lower()
+if HALLWAY_TASK_BACKEND in {"redis", "celery"} and not TASK_BROKER_URL:
+    TASK_BROKER_URL = REDIS_URL or "redis://127.0.0.1:6379/0"
+HALLWAY_TASK_LEASE_SECONDS = int(os.environ.get("HALLWAY_TASK_LEASE_SECONDS", "300"))
+HALLWAY_TASK_VISIBILITY_TIMEOUT = int(os.environ.get("HALLWAY_TASK_VISIBILITY_TIMEOUT", "3600"))
+HALLWAY_TASK_RETENTION_DAYS = int(os.environ.get("HALLWAY_TASK_RETENTION_DAYS", "7"))
+
+# --- Live events (server-sent events) ----------------------------------------------------------
+HALLWAY_EVENTS_BACKEND = os.environ.get(
+    "HALLWAY_EVENTS_BACKEND", "memory" if TESTING else ("redis" if REDIS_URL else "database")
+).lower()
+HALLWAY_EVENTS_REDIS_URL = os.environ.get("HALLWAY_EVENTS_REDIS_URL", REDIS_URL)
+HALLWAY_EVENTS_HEARTBEAT_SECONDS = float(os.environ.get("HALLWAY_EVENTS_HEARTBEAT_SECONDS", "15"))
+HALLWAY_EVENTS_RETRY_MS = int(os.environ.get("HALLWAY_EVENTS_RETRY_MS", "3000"))
 
 # --- Files --------------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("HALLWAY_MEDIA_ROOT", DATA_DIR / "media"))
@@ -246,6 +289,12 @@ HALLWAY_MAX_ATTACHMENT_BYTES = int(os.environ.get("HALLWAY_MAX_ATTACHMENT_MB", "
 # from loopback, private, link-local or metadata addresses. Off in tests (no network).
 HALLWAY_LINK_PREVIEWS = _env_bool("HALLWAY_LINK_PREVIEWS", default=not TESTING)
 HALLWAY_PREVIEW_ALLOW_LOOPBACK = False  # tests only: lets a fetch reach a local test server
+# Outgoing webhooks (hallway.webhooks, docs/adr/0010-webhooks.md): the same SSRF rules as
+# link previews; a hook is disabled after this many failed attempts in a row.
+HALLWAY_WEBHOOKS_ALLOW_LOOPBACK = False  # tests and benchmarks only: a receiver on 127.0.0.1
+HALLWAY_WEBHOOK_MAX_FAILURES = int(os.environ.get("HALLWAY_WEBHOOK_MAX_FAILURES", "10"))
+HALLWAY_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("HALLWAY_WEBHOOK_MAX_ATTEMPTS", "6"))
+HALLWAY_INCOMING_WEBHOOK_RATE = int(os.environ.get("HALLWAY_INCOMING_WEBHOOK_RATE", "30"))  # /min
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -110,7 +110,15 @@ def do_create_user(
         )
         ensure_profile(user)
         record_audit_event(actor=actor, action="user.create", target=user, kind=kind)
+        _emit_person_event("person.created", user)
     return user
+
+
+def _emit_person_event(event: str, user: User) -> None:
+    """Outgoing webhooks (hallway.webhooks); imported late: accounts load first."""
+    from hallway.webhooks.triggers import emit_webhook_event
+
+    emit_webhook_event(event, user_id=user.pk)
 
 
 def invitation_url(raw_key: str) -> str:
@@ -239,6 +247,7 @@ def do_accept_invitation(*, raw_key: str, name: str, password: str) -> User:
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         record_audit_event(actor=user, action="user.accept_invitation", target=user)
+        _emit_person_event("person.created", user)
     return user
 
 
@@ -275,6 +284,7 @@ def do_deactivate_user(*, actor: User | None, user: User, reason: str = "") -> U
         record_audit_event(
             actor=actor, action="user.deactivate", target=user, reason=(reason or "").strip()[:500]
         )
+        _emit_person_event("person.deactivated", user)
     return user
 
 

@@ -11,6 +11,8 @@ from django.http import HttpRequest
 from hallway.accounts.signals import client_ip
 from hallway.core.audit import record_audit_event
 from hallway.core.email import queue_email
+from hallway.sso.enforcement import refuse_password_if_sso_enforced
+from hallway.sso.logout import provider_logout_url
 
 
 class HallwayAccountAdapter(DefaultAccountAdapter):
@@ -19,6 +21,7 @@ class HallwayAccountAdapter(DefaultAccountAdapter):
         return False
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        refuse_password_if_sso_enforced(request, str(credentials.get("email") or ""))
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
@@ -30,6 +33,10 @@ class HallwayAccountAdapter(DefaultAccountAdapter):
                 email=str(credentials.get("email") or "")[:254].lower(),
             )
             raise
+
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        # Single logout: a session signed in through SSO ends at the provider too.
+        return provider_logout_url(request) or super().get_logout_redirect_url(request)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         message = self.render_mail(template_prefix, email, context)

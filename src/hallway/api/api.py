@@ -16,10 +16,14 @@ from hallway.api import (
     follows,
     groups,
     me,
+    notifications,
     people,
+    policy,
     posts,
+    search,
     teams,
     tokens,
+    webhooks,
 )
 from hallway.api.auth import signed_in
 from hallway.api.errors import install_error_handlers, json_method_not_allowed, json_not_found
@@ -32,6 +36,12 @@ session (unsafe methods then need the `X-CSRFToken` header).
 Errors are JSON: `{"detail": "…"}`, plus `field` or `errors` for bad input. Lists answer
 `{"results": […], "next": cursor-or-null}`; pass `?cursor=` for the next page and `?limit=`
 (1–100, default 20). A hidden object answers 404 exactly like a missing one.
+
+Live updates: `GET /events/` (outside `/api/v1`, signed-in browser session) is a
+`text/event-stream` of messages `id: <n>` + `data: {"event": "<name>", "data": {…ids…}}`,
+e.g. `post` `{"id": 42}` for a new post the person may read; events carry ids only, so fetch
+the object through this API. Reconnect with `Last-Event-ID` (or `?last_event_id=`) to get
+what was missed; comment lines every 15 s are heartbeats; `signed-out` ends the stream.
 """
 
 
@@ -63,8 +73,24 @@ api = HallwayAPI(
     auth=signed_in,
 )
 install_error_handlers(api)
+policy.install_policy_error_handler(api)
 
-for module in (me, people, teams, companies, follows, tokens, admin, groups, posts, feed):
+for module in (
+    me,
+    people,
+    teams,
+    companies,
+    follows,
+    tokens,
+    admin,
+    groups,
+    policy,  # before posts: /posts/audience before /posts/{post_id}
+    posts,
+    feed,
+    notifications,
+    search,
+    webhooks,
+):
     api.add_router("/", module.router)
 
 

@@ -175,11 +175,17 @@ class PostIn(Schema):
     )
     attachment_ids: list[Id] = Field([], max_length=10)
     pinned_until: datetime | None = None
+    policy_justification: ShortText | None = Field(
+        None, description="Why this is fine to publish, when a warn policy rule matched (422)."
+    )
 
 
 class PostUpdateIn(Schema):
     body: LongText
     title: ShortText | None = None
+    policy_justification: ShortText | None = Field(
+        None, description="Why this is fine to publish, when a warn policy rule matched (422)."
+    )
 
 
 class RevisionOut(Schema):
@@ -217,10 +223,16 @@ class CommentPage(Schema):
 class CommentCreateIn(Schema):
     body: Annotated[str, Field(max_length=10000), AfterValidator(_no_nul)]
     parent_id: Id | None = Field(None, description="Reply to this comment.")
+    policy_justification: ShortText | None = Field(
+        None, description="Why this is fine to publish, when a warn policy rule matched (422)."
+    )
 
 
 class CommentUpdateIn(Schema):
     body: Annotated[str, Field(max_length=10000), AfterValidator(_no_nul)]
+    policy_justification: ShortText | None = Field(
+        None, description="Why this is fine to publish, when a warn policy rule matched (422)."
+    )
 
 
 class ReactionIn(Schema):
@@ -391,7 +403,10 @@ def _user(request: HttpRequest) -> Any:
 def create_post(request: HttpRequest, payload: PostIn) -> Status:
     """In a group (``group_id``), on a company's internal side (``company_id``, members
     only), or on the network stream (neither; members only). Mentioning someone who cannot
-    read the container is refused with 400 naming them."""
+    read the container is refused with 400 naming them. A content policy block answers 422
+    ``{"detail", "rule", "action": "block"}``; a warning 422 with ``"action": "warn"`` until
+    resent with ``policy_justification``. A post held for review is created (201) but only
+    its author can read it until a compliance officer releases it."""
     viewer = api_viewer(request)
     if payload.group_id is not None and payload.company_id is not None:
         raise ActionError("Give group_id or company_id, not both.", field="company_id")
@@ -412,6 +427,7 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status:
         poll_closes_at=poll.closes_at if poll else None,
         praised_ids=payload.praised,
         pinned_until=payload.pinned_until,
+        policy_justification=payload.policy_justification,
     )
     return Status(201, post_json(_hydrated(viewer, post)))
 
@@ -427,7 +443,13 @@ def edit_post(request: HttpRequest, post_id: Id, payload: PostUpdateIn) -> dict[
     """The author only; the previous text is kept (``/revisions``)."""
     viewer = api_viewer(request)
     post = access_post_by_id(viewer, post_id)
-    do_edit_post(actor=viewer.user, post=post, body=payload.body, title=payload.title)  # type: ignore[arg-type]
+    do_edit_post(
+        actor=viewer.user,  # type: ignore[arg-type]
+        post=post,
+        body=payload.body,
+        title=payload.title,
+        policy_justification=payload.policy_justification,
+    )
     return post_json(_hydrated(viewer, post))
 
 
@@ -503,7 +525,13 @@ def create_comment(request: HttpRequest, post_id: Id, payload: CommentCreateIn) 
     viewer = api_viewer(request)
     post = access_post_by_id(viewer, post_id)
     parent = access_comment_by_id(viewer, payload.parent_id) if payload.parent_id else None
-    comment = do_create_comment(author=viewer.user, post=post, body=payload.body, parent=parent)  # type: ignore[arg-type]
+    comment = do_create_comment(
+        author=viewer.user,  # type: ignore[arg-type]
+        post=post,
+        body=payload.body,
+        parent=parent,
+        policy_justification=payload.policy_justification,
+    )
     return Status(201, _comment_out(viewer, comment.pk))
 
 
@@ -517,7 +545,12 @@ def _comment_out(viewer: Viewer, comment_id: int) -> dict[str, Any]:
 def edit_comment(request: HttpRequest, comment_id: Id, payload: CommentUpdateIn) -> dict[str, Any]:
     viewer = api_viewer(request)
     comment = access_comment_by_id(viewer, comment_id)
-    do_edit_comment(actor=viewer.user, comment=comment, body=payload.body)  # type: ignore[arg-type]
+    do_edit_comment(
+        actor=viewer.user,  # type: ignore[arg-type]
+        comment=comment,
+        body=payload.body,
+        policy_justification=payload.policy_justification,
+    )
     return _comment_out(viewer, comment.pk)
 
 

@@ -45,6 +45,28 @@ class ValidationErrorOut(Schema):
     errors: list[ValidationIssue]
 
 
+class PolicyFindingOut(Schema):
+    field: str
+    what: str = Field(description="What was found, e.g. “payment card number”.")
+    masked: str = Field(description="The match, masked.")
+    rule: str
+    action: Literal["block", "hold", "warn", "redact"]
+
+
+class PolicyErrorOut(Schema):
+    """A content policy rule stopped the content (hallway.policy)."""
+
+    detail: str
+    rule: str = Field(description="The name of the rule that decided.")
+    action: Literal["block", "warn"] = Field(
+        description="block: remove what matched; warn: resend with `policy_justification`."
+    )
+    field: str | None = None
+    findings: list[PolicyFindingOut] | None = Field(
+        None, description="For a warning: what matched, masked."
+    )
+
+
 # --- References ---------------------------------------------------------------------------
 class CompanyRef(Schema):
     id: int
@@ -287,7 +309,7 @@ def responses(ok: dict[int, Any], *, conflict: bool = False) -> dict[int, Any]:
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
-        422: ValidationErrorOut,
+        422: ValidationErrorOut | PolicyErrorOut,
     }
     if conflict:
         errors[409] = ErrorOut

@@ -188,4 +188,8 @@ def build_content(*, seed: int) -> dict[str, int]:
         "Account insight: Acme is consolidating warehouses in 2027; the champion is their COO.",
         company=acme,
     )
+    from hallway.demo.experts import QUESTIONS_PER_TOPIC, plant_experts  # issue 5
+
+    planted = plant_experts(rng=rng, members=members)
+    counts["posts"] += len(planted) * (QUESTIONS_PER_TOPIC + 3)
     return counts

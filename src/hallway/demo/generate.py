@@ -30,6 +30,7 @@ from hallway.demo.content import build_content
 from hallway.demo.personas import DEMO_PASSWORD, PERSONA_NAMES, PERSONAS
 from hallway.profiles.actions import build_search_text
 from hallway.profiles.models import Follow, Location, Profile, Team, Topic
+from hallway.search.sync import rebuild_index
 
 BASE_DATE = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 DEFAULT_PEOPLE = 300
@@ -112,6 +113,8 @@ def build_demo(
         counts = builder.write(say)
         say("Writing groups and conversations…")
         counts.update(build_content(seed=seed))
+    say("Indexing for search…")
+    rebuild_index()
     _analyze()
     return DemoSummary(
         people=people,

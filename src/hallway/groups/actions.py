@@ -31,6 +31,7 @@ from hallway.groups.access import (
     groups_visible_to,
 )
 from hallway.groups.models import BreakGlassAccess, Group, Membership, NetworkSettings
+from hallway.notifications.triggers import notify, stamp
 from hallway.profiles.access import people_visible_to
 
 if TYPE_CHECKING:
@@ -475,7 +476,14 @@ def _activate(membership: Membership) -> Membership:
     membership.joined_at = timezone.now()
     membership.decided_at = None
     membership.save(update_fields=["state", "joined_at", "decided_at", "reason"])
+    _emit_member_event("member.joined", membership)
     return membership
+
+
+def _emit_member_event(event: str, membership: Membership) -> None:
+    from hallway.webhooks.triggers import emit_webhook_event
+
+    emit_webhook_event(event, group_id=membership.group_id, user_id=membership.user_id)
 
 
 def do_join_group(*, actor: User, group: Group) -> Membership:
@@ -507,6 +515,7 @@ def do_join_group(*, actor: User, group: Group) -> Membership:
                     membership.state = Membership.State.ACTIVE
                     membership.joined_at = timezone.now()
                     membership.save()
+                    _emit_member_event("member.joined", membership)
                 else:
                     _activate(membership)
         except IntegrityError as exc:  # joined twice at once
@@ -546,6 +555,7 @@ def do_request_to_join(*, actor: User, group: Group, reason: str = "") -> Member
         membership.reason = clean_reason
         membership.decided_at = None
         membership.save()
+        notify("join_request", group_id=group.pk, actor_id=actor.pk, stamp=stamp())
     return membership
 
 
@@ -599,6 +609,14 @@ def do_decide_join_request(
                 request_reason=request_reason,
                 reason=clean_reason,
             )
+        notify(
+            "join_request_decided",
+            group_id=group.pk,
+            user_id=user.pk,
+            actor_id=actor.pk,
+            approved=approve,
+            stamp=stamp(),
+        )
     return membership
 
 
@@ -636,6 +654,14 @@ def do_invite_to_group(
                 user_id=user.pk,
                 role=role,
             )
+            notify(
+                "join_request_decided",
+                group_id=group.pk,
+                user_id=user.pk,
+                actor_id=actor.pk,
+                approved=True,
+                stamp=stamp(),
+            )
             return membership
         if membership is None:
             membership = Membership(group=group, user=user)
@@ -647,6 +673,9 @@ def do_invite_to_group(
         membership.save()
         record_audit_event(
             actor=actor, action="group.invite", target=group, user_id=user.pk, role=role
+        )
+        notify(
+            "group_invitation", group_id=group.pk, user_id=user.pk, actor_id=actor.pk, stamp=stamp()
         )
     return membership
 
@@ -677,6 +706,7 @@ def do_add_member(
             membership.state = Membership.State.ACTIVE
             membership.joined_at = timezone.now()
             membership.save()
+            _emit_member_event("member.joined", membership)
         else:
             membership.save(update_fields=["role", "invited_by", "reason"])
             if not membership.is_active:
@@ -733,6 +763,8 @@ def do_leave_group(*, actor: User, group: Group) -> None:
                 "You are this group's only owner: make someone else an owner before you leave.",
                 status=409,
             )
+        if membership.is_active:
+            _emit_member_event("member.left", membership)
         membership.delete()
 
 
@@ -792,6 +824,8 @@ def do_remove_member(*, actor: User, group: Group, user: User) -> None:
         ):
             raise ActionError("A group needs at least one owner.", field="user_id", status=409)
         state = membership.state
+        if membership.is_active:
+            _emit_member_event("member.left", membership)
         membership.delete()
         record_audit_event(
             actor=actor,

@@ -23,12 +23,22 @@ from hallway.accounts.models import User
 from hallway.companies.models import Company
 from hallway.core.audit import record_audit_event
 from hallway.core.errors import ActionError, PermissionDenied
+from hallway.core.events import publish_to_audience
 from hallway.core.markdown import extract_topics, render_markdown
 from hallway.core.permissions import Viewer, user_label, viewer_for
 from hallway.core.tasks import enqueue
 from hallway.feed.fanout import on_post_created
 from hallway.groups.access import people_who_can_read
 from hallway.groups.models import Group
+from hallway.notifications.triggers import notify
+from hallway.policy.checks import Outcome, check_content
+from hallway.policy.engine import Target
+from hallway.policy.files import (
+    UnreadableFileError,
+    extract_text,
+    is_checked,
+    needs_background_scan,
+)
 from hallway.posts.access import (
     audience_for,
     can_accept_answer,
@@ -56,6 +66,8 @@ from hallway.posts.selectors import check_mentions
 from hallway.posts.tasks import fetch_link_preview
 from hallway.profiles.access import people_visible_to
 from hallway.profiles.actions import topic_for_name
+from hallway.search import sync as search_sync
+from hallway.webhooks.triggers import emit_webhook_event
 
 MAX_BODY = 20000
 MAX_COMMENT = 10000
@@ -189,6 +201,7 @@ def relabel_group_content(*, group: Group, old_label: str) -> None:
     Attachment.objects.filter(
         Q(post__in=posts) | Q(comment__post__in=posts), audience=old_label
     ).update(audience=new_label)
+    search_sync.relabel_group(group_id=group.pk, old_label=old_label, new_label=new_label)
 
 
 def do_create_post(
@@ -207,6 +220,8 @@ def do_create_post(
     poll_closes_at: datetime | None = None,
     praised_ids: Sequence[int] | None = None,
     pinned_until: datetime | None = None,
+    policy_justification: str | None = None,
+    policy_confirmation: str | None = None,
 ) -> Post:
     """Publish a post in a group, on the network stream (neither), or on a company's internal
     side. Everything is checked before anything is written:
@@ -216,7 +231,10 @@ def do_create_post(
     - announcements only for ``can_announce``, with an optional future ``pinned_until``;
     - polls have 2–10 distinct options and an optional future closing time;
     - praise is for 1–10 people who can read the container (by default, those mentioned);
-    - attachments are the author's own unattached uploads, plus new ``uploads``.
+    - attachments are the author's own unattached uploads, plus new ``uploads``;
+    - the content policy (``hallway.policy``) passes the text, poll options and file text:
+      it may block (``PolicyBlocked``), ask for ``policy_justification`` (``PolicyWarning``),
+      mask what matched, or hold the post for review (then only its author reads it).
     """
     if group is not None and company is not None:
         raise ActionError("A post lives in a group or on a company page, not both.")
@@ -281,6 +299,21 @@ def do_create_post(
         raise ActionError(f"Attach at most {MAX_ATTACHMENTS} files.", field="attachment_ids")
     for upload in uploads:
         check_upload(upload)
+    policy = _check_post_policy(
+        author=author,
+        title=title,
+        body=body,
+        options=options,
+        files=[*pending, *uploads],
+        target=Target.for_container(group=group, company=company),
+        justification=policy_justification,
+        confirmation=policy_confirmation,
+    )
+    title, body = policy.texts["title"], policy.texts["body"]
+    options = [policy.texts[f"poll_option:{i}"] for i in range(len(options))]
+    container_audience = audience
+    if policy.held:
+        audience = user_label(author.pk)  # only the author reads it until it is released
 
     with transaction.atomic():
         post = Post.objects.create(
@@ -317,15 +350,115 @@ def do_create_post(
             attachment = _store_upload(author, upload, audience=audience)
             attachment.post = post
             attachment.save(update_fields=["post"])
-        _enqueue_preview(post)
-        post_id = post.pk
-        transaction.on_commit(lambda: on_post_created(post_id))
+        policy.record(post=post, release_audience=container_audience)
+        if not policy.held:
+            _announce_post(post)
     return post
 
 
-def do_edit_post(*, actor: User, post: Post, body: str, title: str | None = None) -> Post:
+def _announce_post(post: Post) -> None:
+    """The side effects of a published post: preview, feeds, notifications, live hint."""
+    _enqueue_preview(post)
+    post_id = post.pk
+    transaction.on_commit(lambda: on_post_created(post_id))
+    search_sync.schedule_post(post_id)
+    notify("post_published", post_id=post_id, actor_id=post.author_id)
+    # Live "new posts" hint to the streams of those who may read it (ids only).
+    publish_to_audience(post.audience, "post", {"id": post_id})
+    emit_webhook_event("post.created", post_id=post_id, group_id=post.group_id)
+
+
+def _check_post_policy(
+    *,
+    author: User,
+    title: str,
+    body: str,
+    options: Sequence[str],
+    files: Sequence[Attachment | UploadedFile],
+    target: Target,
+    justification: str | None,
+    confirmation: str | None,
+) -> Outcome:
+    """The content policy on a new post: its text, poll options and the text of its files
+    (large PDFs are read after commit while the post is held; see hallway.policy.files)."""
+    texts = {"title": title, "body": body}
+    texts.update({f"poll_option:{i}": text for i, text in enumerate(options)})
+    file_texts: dict[str, str] = {}
+    scan_later = False
+    for item in files:
+        if isinstance(item, Attachment):
+            name, size, content_type = item.name, item.size, item.content_type
+        else:
+            name, size = item.name or "file", item.size or 0
+            content_type = check_upload(item).content_type
+        if not is_checked(content_type):
+            continue
+        if needs_background_scan(content_type, size):
+            scan_later = True
+            continue
+        try:
+            if isinstance(item, Attachment):
+                with item.file.open("rb") as opened:
+                    file_texts[f"file:{name}"] = extract_text(opened, content_type)
+            else:
+                file_texts[f"file:{name}"] = extract_text(item, content_type)
+                item.seek(0)
+        except (UnreadableFileError, OSError):
+            scan_later = True  # the background scan keeps it for a person to look at
+    return check_content(
+        author=author,
+        subject="post",
+        texts=texts,
+        file_texts=file_texts,
+        target=target,
+        justification=justification,
+        confirmation=confirmation,
+        scan_files=scan_later,
+    )
+
+
+def release_held_post(*, post: Post) -> None:
+    """Publish a held post (policy review or file scan): it, its files, topics and its
+    author's own comments get the container's current label, then the side effects of a new
+    post run. Called by hallway.policy.actions inside its transaction."""
+    held = post.audience
+    audience = audience_for(group=post.group, company=post.company)
+    Post.objects.filter(pk=post.pk).update(audience=audience)
+    post.audience = audience
+    PostTopic.objects.filter(post=post, audience=held).update(audience=audience)
+    Comment.objects.filter(post=post, audience=held).update(audience=audience)
+    Attachment.objects.filter(Q(post=post) | Q(comment__post=post), audience=held).update(
+        audience=audience
+    )
+    _announce_post(post)
+
+
+def release_held_comment(*, comment: Comment) -> None:
+    """Publish a held comment: the post's label, counted, notified."""
+    audience = Post.objects.filter(pk=comment.post_id).values_list("audience", flat=True).get()
+    Comment.objects.filter(pk=comment.pk).update(audience=audience)
+    Attachment.objects.filter(comment=comment).update(audience=audience)
+    comment.audience = audience
+    Post.objects.filter(pk=comment.post_id).update(
+        comment_count=F("comment_count") + 1, last_activity_at=timezone.now()
+    )
+    notify("comment_created", comment_id=comment.pk, actor_id=comment.author_id)
+    search_sync.schedule_comment(comment.pk)
+    _emit_answer(comment)
+
+
+def do_edit_post(
+    *,
+    actor: User,
+    post: Post,
+    body: str,
+    title: str | None = None,
+    policy_justification: str | None = None,
+    policy_confirmation: str | None = None,
+) -> Post:
     """Change a post's text (its author only). The previous text is kept as a PostRevision;
-    mentions and topics are recomputed and checked as for a new post."""
+    mentions and topics are recomputed and checked as for a new post, and so is the content
+    policy (a hold rule blocks an edit: published text cannot wait for review)."""
     viewer = viewer_for(actor)
     if not can_edit_post(viewer, post):
         raise PermissionDenied("Only the author can edit a post.")
@@ -337,8 +470,19 @@ def do_edit_post(*, actor: User, post: Post, body: str, title: str | None = None
     topic_names = _topic_names(body, [])
     if body == post.body and new_title == post.title:
         return post
+    policy = check_content(
+        author=actor,
+        subject="post_edit",
+        texts={"title": new_title, "body": body},
+        target=Target.for_container(group=post.group, company=post.company),
+        justification=policy_justification,
+        confirmation=policy_confirmation,
+        can_hold=False,
+    )
+    new_title, body = policy.texts["title"], policy.texts["body"]
     old_link = _first_link(post.body)
     with transaction.atomic():
+        policy.record(post=post)
         PostRevision.objects.create(post=post, title=post.title, body=post.body, edited_by=actor)
         post.body = body
         post.title = new_title
@@ -351,6 +495,8 @@ def do_edit_post(*, actor: User, post: Post, body: str, title: str | None = None
             if _first_link(body) is None:
                 Post.objects.filter(pk=post.pk).update(link_preview=None)
             _enqueue_preview(post)
+        notify("post_edited", post_id=post.pk, actor_id=actor.pk)
+        search_sync.schedule_post(post.pk)
     return post
 
 
@@ -367,6 +513,7 @@ def do_delete_post(*, actor: User, post: Post) -> None:
         Attachment.objects.filter(post=post).update(audience=DELETED_AUDIENCE)
         Attachment.objects.filter(comment__post=post).update(audience=DELETED_AUDIENCE)
         PostTopic.objects.filter(post=post).update(audience=DELETED_AUDIENCE)
+        search_sync.remove_post(post.pk)
         if post.author_id != actor.pk:
             record_audit_event(
                 actor=actor,
@@ -386,8 +533,19 @@ def do_accept_answer(*, actor: User, post: Post, comment: Comment | None) -> Pos
         raise PermissionDenied("Only the asker or a moderator can accept an answer.")
     if comment is not None and (comment.post_id != post.pk or comment.deleted_at is not None):
         raise ActionError("That comment is not an answer to this question.", field="comment_id")
-    post.accepted_answer = comment
-    post.save(update_fields=["accepted_answer"])
+    with transaction.atomic():
+        post.accepted_answer = comment
+        post.save(update_fields=["accepted_answer"])
+        if comment is not None:
+            notify("answer_accepted", comment_id=comment.pk, actor_id=actor.pk)
+            emit_webhook_event(
+                "answer.accepted",
+                post_id=post.pk,
+                comment_id=comment.pk,
+                actor_id=actor.pk,
+                group_id=post.group_id,
+            )
+        search_sync.schedule_post(post.pk)
     return post
 
 
@@ -427,10 +585,16 @@ def do_vote(*, actor: User, post: Post, option_ids: Sequence[int]) -> None:
 
 # --- comments -------------------------------------------------------------------------------
 def do_create_comment(
-    *, author: User, post: Post, body: str, parent: Comment | None = None
+    *,
+    author: User,
+    post: Post,
+    body: str,
+    parent: Comment | None = None,
+    policy_justification: str | None = None,
 ) -> Comment:
     """Comment on a post, or reply to a comment (a reply to a reply joins its top-level
-    parent). Mentions are checked against the post's audience."""
+    parent). Mentions are checked against the post's audience, the text against the content
+    policy (a held comment is visible to its author only until released)."""
     viewer = viewer_for(author)
     if not can_comment_on_post(viewer, post):
         raise PermissionDenied("You cannot comment here.")
@@ -441,36 +605,73 @@ def do_create_comment(
         if parent.parent_id is not None:
             parent = Comment.objects.get(pk=parent.parent_id)
     people = _checked_mentions(viewer, body, post.audience)
+    policy = check_content(
+        author=author,
+        subject="comment",
+        texts={"body": body},
+        target=Target.for_container(group=post.group, company=post.company),
+        justification=policy_justification,
+    )
+    body = policy.texts["body"]
     now = timezone.now()
     with transaction.atomic():
         comment = Comment.objects.create(
             post=post,
             parent=parent,
             author=author,
-            audience=post.audience,
+            audience=user_label(author.pk) if policy.held else post.audience,
             body=body,
             body_html=render_markdown(body, people=people),
         )
         if people:
             comment.mentions.set(list(people))
-        Post.objects.filter(pk=post.pk).update(
-            comment_count=F("comment_count") + 1, last_activity_at=now
-        )
+        policy.record(post=post, comment=comment, release_audience=post.audience)
+        if not policy.held:
+            Post.objects.filter(pk=post.pk).update(
+                comment_count=F("comment_count") + 1, last_activity_at=now
+            )
+            notify("comment_created", comment_id=comment.pk, actor_id=author.pk)
+            search_sync.schedule_comment(comment.pk)
+            _emit_answer(comment, post)
     return comment
 
 
-def do_edit_comment(*, actor: User, comment: Comment, body: str) -> Comment:
+def _emit_answer(comment: Comment, post: Post | None = None) -> None:
+    """A top-level comment on a question is an answer (outgoing webhooks)."""
+    post = post or Post.objects.only("kind", "group_id").get(pk=comment.post_id)
+    if comment.parent_id is None and post.kind == Post.Kind.QUESTION:
+        emit_webhook_event(
+            "question.answered", post_id=post.pk, comment_id=comment.pk, group_id=post.group_id
+        )
+
+
+def do_edit_comment(
+    *, actor: User, comment: Comment, body: str, policy_justification: str | None = None
+) -> Comment:
     viewer = viewer_for(actor)
     if not can_edit_comment(viewer, comment):
         raise PermissionDenied("Only the author can edit a comment.")
     body = _clean_body(body, limit=MAX_COMMENT)
     people = _checked_mentions(viewer, body, comment.audience)
+    post = comment.post
+    policy = check_content(
+        author=actor,
+        subject="comment_edit",
+        texts={"body": body},
+        target=Target.for_container(group=post.group, company=post.company),
+        justification=policy_justification,
+        can_hold=False,
+    )
+    body = policy.texts["body"]
     with transaction.atomic():
+        policy.record(post=post, comment=comment)
         comment.body = body
         comment.body_html = render_markdown(body, people=people)
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "body_html", "edited_at"])
         comment.mentions.set(list(people))
+        notify("comment_edited", comment_id=comment.pk, actor_id=actor.pk)
+        search_sync.schedule_comment(comment.pk)
     return comment
 
 
@@ -488,6 +689,7 @@ def do_delete_comment(*, actor: User, comment: Comment) -> None:
         ids = list(gone.values_list("pk", flat=True))
         Comment.objects.filter(pk__in=ids).update(deleted_at=now)
         Attachment.objects.filter(comment_id__in=ids).update(audience=DELETED_AUDIENCE)
+        search_sync.remove_comments(ids)
         Post.objects.filter(pk=comment.post_id).update(
             comment_count=Greatest(F("comment_count") - len(ids), 0)
         )
@@ -528,6 +730,12 @@ def do_react(
             return False
         Reaction.objects.create(user=actor, kind=kind, post=post, comment=comment)
         target.update(reaction_count=F("reaction_count") + 1)
+        notify(
+            "reaction",
+            actor_id=actor.pk,
+            post_id=post.pk if post is not None else None,
+            comment_id=comment.pk if comment is not None else None,
+        )
         return True
 
 

@@ -173,6 +173,19 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
+def open_pinned_connection(
+    url: str, *, allow_loopback: bool, timeout: float
+) -> tuple[http.client.HTTPConnection, str]:
+    """The vetted connection for one URL (no request sent yet) and its path: the URL's form
+    is checked, its host resolved and every address vetted, and the connection pinned to
+    the vetted address. Shared with outgoing webhooks (hallway.webhooks.http), which do not
+    follow redirects. Raises PreviewRefusedError or PreviewFailedError."""
+    scheme, host, port, path = vet_url(url, allow_loopback=allow_loopback)
+    address = resolve_public(host, port, allow_loopback=allow_loopback)
+    connection_class: Any = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+    return connection_class(host, port, address=address, timeout=timeout), path
+
+
 def _read_limited(response: http.client.HTTPResponse, deadline: float) -> bytes:
     chunks: list[bytes] = []
     total = 0

@@ -21,6 +21,8 @@ from hallway.core.errors import ActionError, NotFound, PermissionDenied
 from hallway.core.markdown import mention_markup
 from hallway.core.permissions import Viewer, request_viewer
 from hallway.groups.access import access_group_by_id
+from hallway.policy.errors import PolicyWarning
+from hallway.policy.selectors import held_decision_for_post
 from hallway.posts.access import (
     access_attachment_by_id,
     access_comment_by_id,
@@ -105,6 +107,10 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
         "viewer": viewer,
         "threads": comment_threads(viewer, post),
         "comment_form": CommentForm(),
+        # Held by a content policy: only the author reads it; tell them where it stands.
+        "policy_hold": held_decision_for_post(viewer, post.pk)
+        if post.author_id == viewer.user_id and post.audience.startswith("user:")
+        else None,
     }
     return render(request, "posts/post_detail.html", context)
 
@@ -119,6 +125,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("You cannot post here.")
     form = composer_form_for(viewer)
     status = 200
+    policy_warning = None
     if request.method == "POST":
         form = composer_form_for(viewer, request.POST, request.FILES)
         if form.is_valid():
@@ -140,22 +147,47 @@ def post_create(request: HttpRequest) -> HttpResponse:
                     pinned_until=data.get("pinned_until")
                     if kind == Post.Kind.ANNOUNCEMENT
                     else None,
+                    **_policy_confirmation(request),
                 )
+            except PolicyWarning as warning:
+                policy_warning = warning
             except ActionError as error:
                 field = error.field if error.field in form.fields else None
                 if error.field == "praised":
                     field = "body"
                 form.add_error(field, error.message)
             else:
-                messages.success(request, "Posted.")
+                messages.success(request, _posted_message(post))
                 return redirect("post_detail", post_id=post.pk)
         status = 400
     return render(
         request,
         "posts/post_create.html",
-        {"composer_form": form, "group": group, "company": company},
+        {
+            "composer_form": form,
+            "group": group,
+            "company": company,
+            "policy_warning": policy_warning,
+        },
         status=status,
     )
+
+
+def _policy_confirmation(request: HttpRequest) -> dict[str, Any]:
+    """The author's answer to a policy warning shown on the previous submission."""
+    token = request.POST.get("confirm_policy")
+    if not token:
+        return {}
+    return {
+        "policy_confirmation": token,
+        "policy_justification": request.POST.get("policy_justification", "")[:2000],
+    }
+
+
+def _posted_message(post: Post) -> str:
+    if post.audience.startswith("user:"):
+        return "Held for review by a compliance officer: only you can see it until then."
+    return "Posted."
 
 
 @login_required
@@ -167,6 +199,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
         raise PermissionDenied("Only the author can edit a post.")
     form = PostEditForm(initial={"title": post.title, "body": post.body})
     status = 200
+    policy_warning = None
     if request.method == "POST":
         form = PostEditForm(request.POST)
         if form.is_valid():
@@ -176,14 +209,22 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
                     post=post,
                     body=form.cleaned_data["body"],
                     title=form.cleaned_data["title"],
+                    **_policy_confirmation(request),
                 )
+            except PolicyWarning as warning:
+                policy_warning = warning
             except ActionError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 messages.success(request, "Saved.")
                 return redirect("post_detail", post_id=post.pk)
         status = 400
-    return render(request, "posts/post_edit.html", {"post": post, "form": form}, status=status)
+    return render(
+        request,
+        "posts/post_edit.html",
+        {"post": post, "form": form, "policy_warning": policy_warning},
+        status=status,
+    )
 
 
 @login_required

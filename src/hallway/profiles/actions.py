@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
 from hallway.core.errors import ActionError
+from hallway.notifications.triggers import notify
 from hallway.profiles.models import Follow, Location, Profile, Team, Topic
 
 if TYPE_CHECKING:
@@ -129,8 +130,11 @@ def do_update_profile(*, actor: User, profile: Profile, changes: dict[str, Any])
             errors["guest_visible_fields"] = "Unknown fields: " + ", ".join(sorted(unknown))
     if errors:
         raise ProfileValidationError(errors)
+    policy = _check_profile_policy(actor=actor, profile=profile, changes=changes)
 
     with transaction.atomic():
+        for outcome in policy:
+            outcome.record()
         user = profile.user
         if "name" in changes and changes["name"] != user.name:
             user.name = changes["name"]
@@ -155,6 +159,41 @@ def do_update_profile(*, actor: User, profile: Profile, changes: dict[str, Any])
             profile.skills.set([topic_for_name(name) for name in changes["skills"]])
         refresh_search_text(profile)
     return profile
+
+
+# Free-text fields the content policy reads (contact fields are contact data by design).
+POLICY_FIELDS = ("title", "ask_me_about", "working_on", "bio", "languages")
+
+
+def _check_profile_policy(*, actor: User, profile: Profile, changes: dict[str, Any]) -> list[Any]:
+    """Run the content policy on changed free-text fields; guest-visible ones count as
+    external. Blocks raise; a warn needs ``changes["policy_justification"]``; matches of
+    redact rules are masked in ``changes``; a hold rule blocks (a profile cannot wait)."""
+    from hallway.policy.checks import check_content
+    from hallway.policy.engine import Target
+
+    visible = set(changes.get("guest_visible_fields", profile.guest_visible_fields) or [])
+    justification = changes.pop("policy_justification", None)
+    outcomes = []
+    for guest_visible in (True, False):
+        texts = {
+            field: changes[field]
+            for field in POLICY_FIELDS
+            if changes.get(field) and (field in visible) == guest_visible
+        }
+        if not texts:
+            continue
+        result = check_content(
+            author=actor,
+            subject="profile",
+            texts=texts,
+            target=Target.for_profile(guest_visible=guest_visible),
+            justification=justification,
+            can_hold=False,
+        )
+        changes.update(result.texts)
+        outcomes.append(result)
+    return outcomes
 
 
 def _would_cycle(manager_id: int, user_id: int) -> bool:
@@ -233,9 +272,11 @@ def do_follow(
     if person is not None and person.pk == follower.pk:
         raise ActionError("You cannot follow yourself.")
     with transaction.atomic():
-        follow, _ = Follow.objects.get_or_create(
+        follow, created = Follow.objects.get_or_create(
             follower=follower, person=person, topic=topic, company=company
         )
+        if created and person is not None:
+            notify("followed", person_id=person.pk, actor_id=follower.pk)
     return follow
 
 

@@ -27,6 +27,7 @@ class GroupSpec:
     companies: frozenset[int]
     archived: bool = False
     pk: int = 0
+    sensitivity: str = "general"  # general | internal | confidential | restricted
 
 
 @dataclass
@@ -129,3 +130,54 @@ class Oracle:
             and m.state == "active"
             for group in self.n.groups
         )
+
+    # --- notifications (issue 4) --------------------------------------------------------------
+    def can_see_notification(
+        self,
+        viewer: PersonSpec,
+        *,
+        post: PostSpec | None = None,
+        comment: CommentSpec | None = None,
+        group: GroupSpec | None = None,
+    ) -> bool:
+        """A notification shows (and counts) only while everything it points to is visible."""
+        if viewer.state != "active":
+            return False
+        if post is not None and not self.can_read_post(viewer, post):
+            return False
+        if comment is not None and not self.can_read_comment(viewer, comment):
+            return False
+        return group is None or self.can_see_group(viewer, group)
+
+    # --- outgoing webhooks (issue 7) ----------------------------------------------------------
+    def can_manage_group(self, viewer: PersonSpec, group: GroupSpec) -> bool:
+        if viewer.state != "active" or viewer.kind != "member":
+            return False
+        if viewer.admin:
+            return True
+        m = self.n.membership(viewer.key, group.key)
+        return m is not None and m.state == "active" and m.role == "owner"
+
+    def webhook_may_carry_post(
+        self, owner: PersonSpec, post: PostSpec, scope: GroupSpec | None
+    ) -> bool:
+        """A hook owned by ``owner`` (network-wide when ``scope`` is None) sends this post."""
+        if owner.state != "active" or owner.kind != "member":
+            return False
+        if scope is None:
+            allowed = owner.admin
+        else:
+            allowed = (
+                self.can_see_group(owner, scope)
+                and self.can_manage_group(owner, scope)
+                and post.container == ("group", scope.key)
+            )
+        return allowed and self.can_read_post(owner, post)
+
+    def webhook_text_allowed(self, post: PostSpec, *, include_confidential: bool) -> bool:
+        kind, key = post.container
+        sensitive = kind == "group" and self.groups[key].sensitivity in {
+            "confidential",
+            "restricted",
+        }
+        return include_confidential or not sensitive

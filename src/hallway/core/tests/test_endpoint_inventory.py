@@ -22,7 +22,9 @@ from hallway.core.tests.factories import (
     UserFactory,
     add_member,
 )
+from hallway.notifications.models import Notification
 from hallway.posts.actions import do_create_comment, do_create_post, do_upload_attachment
+from hallway.search.sync import rebuild_index
 
 ROLES = ("anonymous", "guest", "member", "admin", "deactivated")
 
@@ -82,6 +84,43 @@ INVENTORY: dict[str, tuple[str, dict[str, int]]] = {
         "/accounts/admin/people/invite/",
         _row(302, 403, 403, 200, 302),
     ),
+    # Admin pages for provisioning and the CSV import (network admins only).
+    "accounts/admin/provisioning/": (
+        "/accounts/admin/provisioning/",
+        _row(302, 403, 403, 200, 302),
+    ),
+    "accounts/admin/provisioning/<int:client_id>/revoke/": (
+        "/accounts/admin/provisioning/1/revoke/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "accounts/admin/import/": ("/accounts/admin/import/", _row(302, 403, 403, 200, 302)),
+    "accounts/admin/import/<int:job_id>/": (
+        "/accounts/admin/import/999999/",
+        _row(302, 403, 403, 404, 302),
+    ),
+    # SCIM answers only a provisioning client's bearer token: a session is not enough.
+    "scim/v2/ServiceProviderConfig": (
+        "/scim/v2/ServiceProviderConfig",
+        _row(401, 401, 401, 401, 401),
+    ),
+    "scim/v2/ResourceTypes": ("/scim/v2/ResourceTypes", _row(401, 401, 401, 401, 401)),
+    "scim/v2/ResourceTypes/<str:type_id>": (
+        "/scim/v2/ResourceTypes/User",
+        _row(401, 401, 401, 401, 401),
+    ),
+    "scim/v2/Schemas": ("/scim/v2/Schemas", _row(401, 401, 401, 401, 401)),
+    "scim/v2/Schemas/<str:schema_id>": (
+        "/scim/v2/Schemas/nope",
+        _row(401, 401, 401, 401, 401),
+    ),
+    "scim/v2/.search": ("/scim/v2/.search", _row(401, 401, 401, 401, 401)),
+    "scim/v2/Users": ("/scim/v2/Users", _row(401, 401, 401, 401, 401)),
+    "scim/v2/Users/.search": ("/scim/v2/Users/.search", _row(401, 401, 401, 401, 401)),
+    "scim/v2/Users/<str:user_id>": ("/scim/v2/Users/{member_id}", _row(401, 401, 401, 401, 401)),
+    "scim/v2/Groups": ("/scim/v2/Groups", _row(401, 401, 401, 401, 401)),
+    "scim/v2/Groups/.search": ("/scim/v2/Groups/.search", _row(401, 401, 401, 401, 401)),
+    "scim/v2/Groups/<str:group_id>": ("/scim/v2/Groups/1", _row(401, 401, 401, 401, 401)),
+    "scim/v2/^(?P<rest>.*)$": ("/scim/v2/nothing", _row(401, 401, 401, 401, 401)),
     "accounts/confirm-email/": ("/accounts/confirm-email/", _row(200, 200, 200, 200, 200)),
     "accounts/email/": ("/accounts/email/", _row(302, 200, 200, 200, 302)),
     "accounts/inactive/": ("/accounts/inactive/", _row(200, 200, 200, 200, 200)),
@@ -119,6 +158,82 @@ INVENTORY: dict[str, tuple[str, dict[str, int]]] = {
     "accounts/tokens/<int:token_id>/revoke/": (
         "/accounts/tokens/{token_id}/revoke/",
         _row(302, 404, 404, 200, 302),
+    ),
+    # --- single sign-on and two-factor (hallway.sso, allauth.socialaccount, allauth.mfa) ---
+    "accounts/sso/": ("/accounts/sso/", _row(200, 200, 200, 200, 200)),
+    "accounts/admin/sso/": ("/accounts/admin/sso/", _row(302, 403, 403, 200, 302)),
+    "accounts/admin/sso/new/": ("/accounts/admin/sso/new/", _row(302, 403, 403, 200, 302)),
+    "accounts/admin/sso/policy/": ("/accounts/admin/sso/policy/", _row(302, 405, 405, 405, 302)),
+    "accounts/admin/sso/<int:provider_id>/": (
+        "/accounts/admin/sso/999999/",
+        _row(302, 403, 403, 404, 302),
+    ),
+    "accounts/admin/sso/<int:provider_id>/delete/": (
+        "/accounts/admin/sso/999999/delete/",
+        _row(302, 403, 403, 404, 302),
+    ),
+    "accounts/oidc/<str:provider_id>/login/": (
+        "/accounts/oidc/nope/login/",
+        _row(404, 404, 404, 404, 404),
+    ),
+    "accounts/oidc/<str:provider_id>/login/callback/": (
+        "/accounts/oidc/nope/login/callback/",
+        _row(404, 404, 404, 404, 404),
+    ),
+    # allauth's own patterns for the same paths, shadowed by the two rows above.
+    "accounts/oidc/^(?P<provider_id>[^/]+)/login/": (
+        "/accounts/oidc/nope/login/",
+        _row(404, 404, 404, 404, 404),
+    ),
+    "accounts/oidc/^(?P<provider_id>[^/]+)/login/callback/": (
+        "/accounts/oidc/nope/login/callback/",
+        _row(404, 404, 404, 404, 404),
+    ),
+    "accounts/3rdparty/": ("/accounts/3rdparty/", _row(302, 200, 200, 200, 302)),
+    "accounts/3rdparty/login/cancelled/": (
+        "/accounts/3rdparty/login/cancelled/",
+        _row(200, 200, 200, 200, 200),
+    ),
+    "accounts/3rdparty/login/error/": (
+        "/accounts/3rdparty/login/error/",
+        _row(401, 401, 401, 401, 401),
+    ),
+    "accounts/3rdparty/signup/": ("/accounts/3rdparty/signup/", _row(302, 302, 302, 302, 302)),
+    "accounts/social/connections/": (
+        "/accounts/social/connections/",
+        _row(301, 301, 301, 301, 301),
+    ),
+    "accounts/social/login/cancelled/": (
+        "/accounts/social/login/cancelled/",
+        _row(301, 301, 301, 301, 301),
+    ),
+    "accounts/social/login/error/": (
+        "/accounts/social/login/error/",
+        _row(301, 301, 301, 301, 301),
+    ),
+    "accounts/social/signup/": ("/accounts/social/signup/", _row(301, 301, 301, 301, 301)),
+    "accounts/2fa/": ("/accounts/2fa/", _row(302, 200, 200, 200, 302)),
+    "accounts/2fa/authenticate/": ("/accounts/2fa/authenticate/", _row(302, 302, 302, 302, 302)),
+    "accounts/2fa/reauthenticate/": (
+        "/accounts/2fa/reauthenticate/",
+        _row(302, 302, 302, 302, 302),
+    ),
+    "accounts/2fa/recovery-codes/": (
+        "/accounts/2fa/recovery-codes/",
+        _row(302, 404, 404, 404, 302),
+    ),
+    "accounts/2fa/recovery-codes/download/": (
+        "/accounts/2fa/recovery-codes/download/",
+        _row(302, 404, 404, 404, 302),
+    ),
+    "accounts/2fa/recovery-codes/generate/": (
+        "/accounts/2fa/recovery-codes/generate/",
+        _row(302, 302, 302, 302, 302),
+    ),
+    "accounts/2fa/totp/activate/": ("/accounts/2fa/totp/activate/", _row(302, 302, 302, 302, 302)),
+    "accounts/2fa/totp/deactivate/": (
+        "/accounts/2fa/totp/deactivate/",
+        _row(302, 404, 404, 404, 302),
     ),
     "api/v1/": ("/api/v1/", _row(404, 404, 404, 404, 404)),
     "^api/": ("/api/v2/people", _row(404, 404, 404, 404, 404)),
@@ -336,6 +451,8 @@ INVENTORY: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "api/v1/mentions": ("/api/v1/mentions", _row(401, 403, 200, 200, 401)),
     "healthz": ("/healthz", _row(200, 200, 200, 200, 200)),
+    # Live events: served through WSGI (the test client) it answers at once (no stream).
+    "events/": ("/events/?last_event_id=0", _row(401, 200, 200, 200, 401)),
     "people/": ("/people/", _row(302, 200, 200, 200, 302)),
     "people/<int:user_id>/": ("/people/{member_id}/", _row(302, 404, 200, 200, 302)),
     "people/<int:user_id>/edit/": ("/people/{member_id}/edit/", _row(302, 404, 403, 200, 302)),
@@ -403,6 +520,118 @@ INVENTORY: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "api/v1/network/posts": ("/api/v1/network/posts", _row(401, 403, 200, 200, 401)),
     "api/v1/mutes": ("/api/v1/mutes", _row(401, 200, 200, 200, 401)),
+    # --- notifications (hallway.notifications, api/notifications.py) ---
+    "notifications/": ("/notifications/", _row(302, 200, 200, 200, 302)),
+    "notifications/unread-count/": (
+        "/notifications/unread-count/",
+        _row(302, 200, 200, 200, 302),
+    ),
+    "notifications/read-all/": ("/notifications/read-all/", _row(302, 405, 405, 405, 302)),
+    "notifications/preferences/": (
+        "/notifications/preferences/",
+        _row(302, 200, 200, 200, 302),
+    ),
+    "notifications/unsubscribe/<str:token>/": (
+        "/notifications/unsubscribe/forged:token/",
+        _row(404, 404, 404, 404, 404),
+    ),
+    "notifications/threads/<int:post_id>/mute/": (
+        "/notifications/threads/{secret_post_id}/mute/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "notifications/<int:notification_id>/": (
+        "/notifications/{secret_notification_id}/",
+        _row(302, 404, 404, 404, 302),
+    ),
+    "notifications/<int:notification_id>/read/": (
+        "/notifications/{secret_notification_id}/read/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "api/v1/notifications": ("/api/v1/notifications", _row(401, 200, 200, 200, 401)),
+    "api/v1/notifications/unread-count": (
+        "/api/v1/notifications/unread-count",
+        _row(401, 200, 200, 200, 401),
+    ),
+    "api/v1/notifications/read-all": (
+        "/api/v1/notifications/read-all",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/notifications/<notification_id>/read": (
+        "/api/v1/notifications/{secret_notification_id}/read",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/notifications/preferences": (
+        "/api/v1/notifications/preferences",
+        _row(401, 200, 200, 200, 401),
+    ),
+    # --- search (hallway.search, api/search.py) ---
+    "search/": ("/search/?q=canary", _row(302, 200, 200, 200, 302)),
+    "search/suggest/": ("/search/suggest/?q=canary", _row(302, 200, 200, 200, 302)),
+    "search/experts/": ("/search/experts/?topic={topic}", _row(302, 200, 200, 200, 302)),
+    "api/v1/search": ("/api/v1/search?q=canary", _row(401, 200, 200, 200, 401)),
+    "api/v1/search/suggest": ("/api/v1/search/suggest?q=canary", _row(401, 200, 200, 200, 401)),
+    "api/v1/experts": ("/api/v1/experts?topic={topic}", _row(401, 200, 200, 200, 401)),
+    # --- content policies, review queue, audit log (hallway.policy, api/policy.py); the
+    # inventory's admin is a network admin but not a compliance officer (no review queue).
+    "policy/": ("/policy/", _row(302, 403, 403, 200, 302)),
+    "policy/rules/new/": ("/policy/rules/new/", _row(302, 403, 403, 200, 302)),
+    "policy/rules/<int:rule_id>/": ("/policy/rules/999999/", _row(302, 403, 403, 404, 302)),
+    "policy/rules/<int:rule_id>/delete/": (
+        "/policy/rules/999999/delete/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "policy/test/": ("/policy/test/", _row(302, 403, 403, 200, 302)),
+    "policy/review/": ("/policy/review/", _row(302, 403, 403, 403, 302)),
+    "policy/review/<int:decision_id>/": (
+        "/policy/review/999999/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "policy/mine/": ("/policy/mine/", _row(302, 200, 200, 200, 302)),
+    "policy/audience/": ("/policy/audience/", _row(302, 403, 200, 200, 302)),
+    "policy/audit/": ("/policy/audit/", _row(302, 403, 403, 200, 302)),
+    "policy/audit/export/": ("/policy/audit/export/", _row(302, 403, 403, 200, 302)),
+    "api/v1/policy/rules": ("/api/v1/policy/rules", _row(401, 403, 403, 200, 401)),
+    "api/v1/policy/rules/<rule_id>": (
+        "/api/v1/policy/rules/999999",
+        _row(401, 403, 403, 404, 401),
+    ),
+    "api/v1/policy/test": ("/api/v1/policy/test", _row(405, 405, 405, 405, 405)),
+    "api/v1/audit": ("/api/v1/audit", _row(401, 403, 403, 200, 401)),
+    "api/v1/audit/export": ("/api/v1/audit/export", _row(401, 403, 403, 200, 401)),
+    "api/v1/posts/audience": ("/api/v1/posts/audience", _row(401, 403, 200, 200, 401)),
+    # --- webhooks (hallway.webhooks, api/webhooks.py); the admin's hook, the owner's group ---
+    "webhooks/": ("/webhooks/", _row(302, 403, 200, 200, 302)),
+    "webhooks/<int:webhook_id>/": ("/webhooks/{webhook_id}/", _row(302, 404, 404, 200, 302)),
+    "webhooks/groups/<int:group_id>/": (
+        "/webhooks/groups/{private_group_id}/",
+        _row(302, 404, 403, 200, 302),
+    ),
+    "hooks/in/<str:token>/": ("/hooks/in/hwin_nope/", _row(405, 405, 405, 405, 405)),
+    "api/v1/webhooks": ("/api/v1/webhooks", _row(401, 200, 200, 200, 401)),
+    "api/v1/webhooks/<webhook_id>": (
+        "/api/v1/webhooks/{webhook_id}",
+        _row(401, 404, 404, 200, 401),
+    ),
+    "api/v1/webhooks/<webhook_id>/deliveries": (
+        "/api/v1/webhooks/{webhook_id}/deliveries",
+        _row(401, 404, 404, 200, 401),
+    ),
+    "api/v1/webhooks/<webhook_id>/rotate-secret": (
+        "/api/v1/webhooks/{webhook_id}/rotate-secret",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/groups/<group_id>/incoming-webhooks": (
+        "/api/v1/groups/{private_group_id}/incoming-webhooks",
+        _row(401, 404, 200, 200, 401),
+    ),
+    "api/v1/groups/<group_id>/incoming-webhooks/<hook_id>": (
+        "/api/v1/groups/{private_group_id}/incoming-webhooks/{incoming_hook_id}",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/groups/<group_id>/incoming-webhooks/<hook_id>/rotate-secret": (
+        "/api/v1/groups/{private_group_id}/incoming-webhooks/{incoming_hook_id}/rotate-secret",
+        _row(405, 405, 405, 405, 405),
+    ),
 }
 
 
@@ -467,7 +696,7 @@ def network(db):
     private_post = do_create_post(
         author=group_owner,
         title=CANARY["private_title"],
-        body=f"Bid numbers {CANARY['private_post']}",
+        body=f"Bid numbers {CANARY['private_post']} #canaryprivatetopic",
         kind="question",
         group=private_group,
         attachment_ids=[private_file.pk],
@@ -480,6 +709,25 @@ def network(db):
     )
     do_create_post(
         author=group_owner, body="Notes", group=external_group, attachment_ids=[external_file.pk]
+    )
+    # Notifications about private and secret content, as if each person had lost access:
+    # read-time filtering must keep them (and their counts) out of every page.
+    stale = [
+        Notification(recipient=person, kind="mention", actor=group_owner, post=post)
+        for person in (host_member, admin, guest, gone)
+        for post in (private_post, secret_post)
+    ]
+    Notification.objects.bulk_create(stale)
+    rebuild_index()  # the search index holds every canary (its tasks run after commit)
+    # A network hook of the admin's and an incoming hook of the private group (its owner's).
+    from hallway.webhooks.actions import do_create_incoming_webhook
+    from hallway.webhooks.models import Webhook
+
+    webhook = Webhook.objects.create(
+        owner=admin, name="inventory", url="https://example.com/hook", events=["post.created"]
+    )
+    incoming_hook, _ = do_create_incoming_webhook(
+        actor=group_owner, group=private_group, name="inventory"
     )
     return {
         "member": host_member,
@@ -511,6 +759,9 @@ def network(db):
             "private_post_id": private_post.pk,
             "private_file_id": private_file.pk,
             "private_file_name": private_file.name,
+            "secret_notification_id": stale[-1].pk,
+            "webhook_id": webhook.pk,
+            "incoming_hook_id": incoming_hook.pk,
         },
     }
 
@@ -568,6 +819,27 @@ CRAWL_EXTRA = [
     "/api/v1/groups/{private_group_id}",
     "/api/v1/groups/{secret_group_id}",
     "/api/v1/mentions?q=o",
+    "/notifications/?unread=1",
+    "/api/v1/notifications?unread=true",
+    # Search with prefixes of every canary word as the query (pages echo the query, so
+    # never the whole word), every type: a leak shows the whole word in a result.
+    *[
+        f"{path}{word}"
+        for token in CANARY.values()
+        for word in (token[:-1], token[:9])
+        for path in (
+            "/search/?q=",
+            "/search/?type=files&q=",
+            "/search/?type=groups&q=",
+            "/search/?type=comments&q=",
+            "/search/suggest/?q=",
+            "/api/v1/search?q=",
+            "/api/v1/search?type=questions&q=",
+            "/api/v1/search/suggest?q=",
+        )
+    ],
+    "/search/experts/?topic=canaryprivatetopic",
+    "/api/v1/experts?topic=canaryprivatetopic",
 ]
 
 

@@ -363,3 +363,357 @@ class NoLeakHttpTest(TestCase):
             for body in bodies:
                 for canary in hidden_canaries:
                     assert canary.encode() not in body, (person, canary)
+
+
+class NoLeakEventStreamTest(TestCase):
+    """Live events (issue 4): a post event reaches exactly the streams of the oracle's readers,
+    checked through ``GET /events/`` itself (its replay answers at once under WSGI)."""
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(networks())
+    def test_event_stream_delivers_exactly_what_the_oracle_allows(self, network: NetworkSpec):
+        from hallway.core.events import MemoryBackend, backend
+
+        build(network)
+        oracle = Oracle(network)
+        events = backend()
+        assert isinstance(events, MemoryBackend)
+        start = events.latest_id()
+        published = {}
+        for post in network.posts:
+            if not post.deleted:  # a deleted post's event was sent while it was readable
+                audience = Post.objects.get(pk=post.pk).audience
+                published[
+                    events.publish("post", {"id": post.pk}, audience=audience, user_ids=()).id
+                ] = post.pk
+        for person in network.people:
+            client = Client()
+            client.force_login(User.objects.get(pk=person.pk))
+            response = client.get("/events/", HTTP_LAST_EVENT_ID=str(start))
+            if person.state != "active":
+                assert response.status_code == 401
+                continue
+            assert response.status_code == 200
+            ids = {
+                int(line[4:])
+                for line in response.content.decode().splitlines()
+                if line.startswith("id: ")
+            }
+            delivered = {published[i] for i in ids if i in published}
+            expected = {p.pk for p in network.posts if oracle.can_read_post(person, p)}
+            assert delivered == expected, (person, delivered, expected)
+
+
+class NoLeakNotificationsTest(TestCase):
+    """Notifications and unread counts (issue 4): a person is never shown, nor counted, a
+    notification about something the oracle says they cannot see, whatever was stored; and
+    the real delivery never stores one about a post they cannot read."""
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(networks())
+    def test_notifications_match_the_oracle(self, network: NetworkSpec):
+        from hallway.notifications.access import notifications_visible_to, unread_count
+        from hallway.notifications.delivery import on_post_published
+        from hallway.notifications.models import Notification
+
+        build(network)
+        oracle = Oracle(network)
+        posts = {p.key: p for p in network.posts}
+        # Stored as if each person had been told about everything, then lost access.
+        rows, expected = [], {}
+        for person in network.people:
+            mine = expected.setdefault(person.pk, set())
+            targets = [{"post": p} for p in network.posts]
+            targets += [{"post": posts[c.post], "comment": c} for c in network.comments]
+            targets += [{"group": g} for g in network.groups]
+            for target in targets:
+                rows.append(
+                    Notification(
+                        recipient_id=person.pk,
+                        kind="group_invitation" if "group" in target else "mention",
+                        post_id=target["post"].pk if "post" in target else None,
+                        comment_id=target["comment"].pk if "comment" in target else None,
+                        group_id=target["group"].pk if "group" in target else None,
+                    )
+                )
+                if oracle.can_see_notification(person, **target):
+                    mine.add(len(rows) - 1)
+        created = Notification.objects.bulk_create(rows)
+        for person in network.people:
+            viewer = viewer_for(User.objects.get(pk=person.pk))
+            want = {created[i].pk for i in expected[person.pk]}
+            got = set(notifications_visible_to(viewer).values_list("pk", flat=True))
+            assert got == want, person
+            assert unread_count(viewer) == min(len(want), 100)
+        # The real delivery: everyone mentioned everywhere; only readers are told.
+        Notification.objects.all().delete()
+        everyone = [p.pk for p in network.people]
+        for spec in network.posts:
+            Post.objects.get(pk=spec.pk).mentions.set(everyone)
+            on_post_published(post_id=spec.pk, actor_id=self._author_pk(network, spec))
+        people = {p.pk: p for p in network.people}
+        for recipient_id, post_id in Notification.objects.values_list("recipient_id", "post_id"):
+            spec = next(p for p in network.posts if p.pk == post_id)
+            assert oracle.can_read_post(people[recipient_id], spec), (recipient_id, spec)
+
+    @staticmethod
+    def _author_pk(network: NetworkSpec, post: PostSpec) -> int:
+        return next(p.pk for p in network.people if p.key == post.author)
+
+
+class NoLeakDigestTest(TestCase):
+    """Email digests (issue 4): whatever a person follows, is notified about or has as a
+    skill, their digest never carries a canary of a post or comment the oracle says they
+    cannot read. Everyone follows everyone, half the posts are open questions on a skill
+    everyone has, and everyone has a digest notification about every post and comment."""
+
+    @settings(
+        max_examples=30,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(networks())
+    def test_digests_carry_only_what_the_oracle_allows(self, network: NetworkSpec):
+        from django.core import mail
+
+        from hallway.notifications.digests import send_digest
+        from hallway.notifications.models import Notification
+        from hallway.posts.models import PostTopic
+        from hallway.profiles.models import Follow, Topic
+
+        build(network)
+        oracle = Oracle(network)
+        mail.outbox.clear()
+        skill = Topic.objects.create(slug="skill", name="Skill")
+        for profile in Profile.objects.all():
+            profile.skills.add(skill)
+        people = [p.pk for p in network.people]
+        Follow.objects.bulk_create(
+            [Follow(follower_id=a, person_id=b) for a in people for b in people if a != b]
+        )
+        for spec in network.posts[::2]:
+            post = Post.objects.get(pk=spec.pk)
+            Post.objects.filter(pk=spec.pk).update(kind="question")
+            PostTopic.objects.create(post=post, topic=skill, audience=post.audience)
+        posts = {p.key: p for p in network.posts}
+        Notification.objects.bulk_create(
+            [
+                Notification(recipient_id=person, kind="mention", channel="digest", post_id=p.pk)
+                for person in people
+                for p in network.posts
+            ]
+            + [
+                Notification(
+                    recipient_id=person,
+                    kind="reply",
+                    channel="digest",
+                    post_id=posts[c.post].pk,
+                    comment_id=c.pk,
+                )
+                for person in people
+                for c in network.comments
+            ]
+        )
+        for person in network.people:
+            outcome = send_digest(user_id=person.pk, period_key="w2026-W49")
+            if person.state != "active":
+                assert outcome == "skipped"
+        by_recipient = {m.to[0]: m for m in mail.outbox}
+        for person in network.people:
+            message = by_recipient.get(f"p{person.key}@example.com")
+            if message is None:
+                continue
+            assert person.state == "active"
+            body = message.body + "".join(str(content) for content, _ in message.alternatives)
+            hidden = [p.canary for p in network.posts if not oracle.can_read_post(person, p)]
+            hidden += [c.canary for c in network.comments if not oracle.can_read_comment(person, c)]
+            for canary in hidden:
+                assert canary not in body, (person, canary)
+            shown = [p.canary for p in network.posts if oracle.can_read_post(person, p)]
+            if shown:  # what they may read, they are told about (mentions of every post)
+                assert any(canary in body for canary in shown), person
+
+
+class NoLeakSearchTest(TestCase):
+    """Search (issue 5): the index, the results and their snippets, hint counts and titles,
+    suggestions and the expertise finder show exactly what the oracle allows."""
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(networks(), st.data())
+    def test_search_matches_the_oracle(self, network: NetworkSpec, data: st.DataObject):
+        from django.core.cache import cache
+
+        from hallway.posts.models import PostTopic
+        from hallway.profiles.models import Topic
+        from hallway.search.backends import Query, get_backend
+        from hallway.search.experts import experts_on
+        from hallway.search.selectors import SearchFilters, search, suggest
+        from hallway.search.sync import rebuild_index
+
+        cache.clear()  # hint rate limits are per person id, and ids repeat across examples
+        # More posts per group, so that some private groups reach the hint threshold.
+        for group in network.groups:
+            for _ in range(data.draw(st.integers(0, 4))):
+                network.posts.append(
+                    PostSpec(
+                        key=len(network.posts),
+                        author=data.draw(st.sampled_from([p.key for p in network.people])),
+                        container=("group", group.key),
+                        deleted=data.draw(st.integers(0, 5)) == 0,
+                    )
+                )
+        build(network)
+        hints = {
+            g.key: data.draw(st.sampled_from(["off", "count", "titles"])) for g in network.groups
+        }
+        for spec in network.groups:
+            Group.objects.filter(pk=spec.pk).update(hints=hints[spec.key])
+        topic = Topic.objects.create(slug="commontopic", name="commontopic")
+        for spec in network.posts:
+            post = Post.objects.get(pk=spec.pk)
+            post.title = f"titleword{spec.key}"
+            post.body = f"{spec.canary} commonword"
+            post.save()
+            PostTopic.objects.create(post=post, topic=topic, audience=post.audience)
+        for spec in network.comments:
+            Comment.objects.filter(pk=spec.pk).update(body=f"{spec.canary} commonword")
+        rebuild_index()
+        oracle = Oracle(network)
+        authors = {p.key: p.pk for p in network.people}
+        for person in network.people:
+            viewer = viewer_for(User.objects.get(pk=person.pk))
+            readable = {p.pk for p in network.posts if oracle.can_read_post(person, p)}
+            comments = {c.pk for c in network.comments if oracle.can_read_comment(person, c)}
+            # The backend itself: text match and labels in one statement.
+            hits = get_backend().search(Query(terms=["commonword"], labels=viewer.labels))
+            assert {h.object_id for h in hits if h.kind == "post"} == readable, person
+            assert {h.object_id for h in hits if h.kind == "comment"} == comments, person
+            page = search(viewer, SearchFilters(q="commonword"), limit=50)
+            assert {r.id for r in page.results if r.type == "post"} == readable
+            assert {r.id for r in page.results if r.type == "comment"} == comments
+            hidden = [p.canary for p in network.posts if p.pk not in readable] + [
+                c.canary for c in network.comments if c.pk not in comments
+            ]
+            shown = " ".join(f"{r.title} {r.snippet}" for r in page.results)
+            # Hints: members only, private groups with hints on, unreadable, 3+ live posts.
+            expected_hints = {}
+            for group in network.groups:
+                live = [
+                    p
+                    for p in network.posts
+                    if p.container == ("group", group.key) and not p.deleted
+                ]
+                if (
+                    person.state == "active"
+                    and person.kind == "member"
+                    and group.visibility == "private"
+                    and not group.archived
+                    and hints[group.key] != "off"
+                    and not oracle.can_read_group(person, group)
+                    and len(live) >= 3
+                ):
+                    expected_hints[group.pk] = len(live)
+            assert {h.group.pk: h.count for h in page.hints} == expected_hints, person
+            for hint in page.hints:
+                key = next(g.key for g in network.groups if g.pk == hint.group.pk)
+                if hints[key] == "count":
+                    assert hint.titles == []
+                shown += " ".join(hint.titles) + hint.group.name
+            for canary in hidden:
+                assert canary not in shown, (person, canary)
+            # Suggestions: titles of readable posts only.
+            titles = {f"titleword{p.key}" for p in network.posts if p.pk in readable}
+            assert {r.title for r in suggest(viewer, "titlewor").questions} <= titles
+            # Expertise: posts counted only where readable, people only where listable.
+            expected_posts: dict[int, int] = {}
+            for spec in network.posts:
+                author = network.people[spec.author]
+                if spec.pk in readable and oracle.can_list_person(person, author):
+                    expected_posts[authors[spec.author]] = (
+                        expected_posts.get(authors[spec.author], 0) + 1
+                    )
+            got = {e.person.pk: e.posts for e in experts_on(viewer, topic, limit=50) if e.posts}
+            assert got == expected_posts, person
+
+
+class NoLeakWebhookTest(TestCase):
+    """Outgoing webhook payloads (issue 7): for a random owner and scope, a post or comment is
+    sent exactly when the oracle lets that owner read it inside the hook's scope, its text
+    only when its group is not confidential/restricted or the hook allows it, and no other
+    content's canary ever rides along."""
+
+    @settings(
+        max_examples=30,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(networks(), st.data())
+    def test_webhook_payloads_match_the_oracle(self, network: NetworkSpec, data: st.DataObject):
+        import json
+
+        from hallway.webhooks.models import EVENTS, Webhook
+        from hallway.webhooks.payloads import build_payload
+
+        build(network)
+        sensitivities = ["general", "internal", "confidential", "restricted"]
+        for group in network.groups:
+            group.sensitivity = data.draw(st.sampled_from(sensitivities))
+            Group.objects.filter(pk=group.pk).update(sensitivity=group.sensitivity)
+        oracle = Oracle(network)
+        posts = {p.key: p for p in network.posts}
+        canaries = [p.canary for p in network.posts] + [c.canary for c in network.comments]
+        now = timezone.now()
+        for owner in network.people:
+            for scope in [None, *network.groups]:
+                allow = data.draw(st.booleans())
+                hook = Webhook.objects.create(
+                    owner_id=owner.pk,
+                    group_id=scope.pk if scope else None,
+                    name="h",
+                    url="https://example.com/",
+                    events=list(EVENTS),
+                    secret_encrypted="unused",
+                    include_confidential_body=allow,
+                )
+                items = [("post.created", {"post_id": p.pk}, p, None) for p in network.posts]
+                items += [
+                    (
+                        "question.answered",
+                        {"post_id": posts[c.post].pk, "comment_id": c.pk},
+                        posts[c.post],
+                        c,
+                    )
+                    for c in network.comments
+                ]
+                for event, ids, post, comment in items:
+                    payload = build_payload(
+                        hook, event=event, ids=ids, delivery_id="d", occurred_at=now
+                    )
+                    expected = oracle.webhook_may_carry_post(owner, post, scope)
+                    if comment is not None:
+                        expected = expected and oracle.can_read_comment(owner, comment)
+                    assert (payload is not None) == expected, (owner, scope, event, post)
+                    if payload is None:
+                        continue
+                    text = json.dumps(payload)
+                    shown = oracle.webhook_text_allowed(post, include_confidential=allow)
+                    mine = {post.canary} | ({comment.canary} if comment else set())
+                    for canary in canaries:
+                        assert (canary in text) == (shown and canary in mine), (canary, text)
