@@ -50,3 +50,30 @@ def test_a_new_post_shows_up_in_the_other_persons_indicator_without_reload(new_p
     assert len(reader_page.evaluate("window.__heard")) == 1
     expect(reader_page.locator("article.post-card")).to_have_count(1)  # no reload happened
     screenshot(reader_page, "live-new-posts-indicator")
+
+
+@override_settings(HALLWAY_EVENTS_RETRY_MS=300)
+def test_a_new_post_in_a_group_shows_up_on_the_open_group_page_without_reload(new_page) -> None:  # type: ignore[no-untyped-def]
+    from hallway.core.tests.factories import GroupFactory, add_member
+
+    group = GroupFactory(name="Tender Desk", slug="tender-desk", visibility="private")
+    writer = UserFactory(name="Gil Groupwriter")
+    reader = UserFactory(name="Gwen Groupreader")
+    add_member(group, writer)
+    add_member(group, reader)
+    do_create_post(author=writer, body="First tender note.", group=group)
+
+    reader_page = new_page()
+    sign_in(reader_page, reader.email, TEST_PASSWORD)
+    reader_page.goto("/groups/tender-desk/")
+    expect(reader_page.locator("article.post-card")).to_have_count(1)
+    indicator = reader_page.locator(".new-posts-indicator")
+    expect(indicator).to_be_empty()
+    expect(reader_page.locator("html")).to_have_attribute("data-live", re.compile("on|connecting"))
+
+    do_create_post(author=writer, body="Second tender note.", group=group)
+
+    expect(indicator).to_contain_text("1 new post", timeout=8_000)
+    expect(reader_page.locator("article.post-card")).to_have_count(1)  # no reload happened
+    indicator.get_by_role("link").click()
+    expect(reader_page.locator("article.post-card")).to_have_count(2)

@@ -495,6 +495,22 @@ def new_posts_count(viewer: Viewer, *, since_post_id: int) -> int:
     return len(rows)
 
 
+def new_group_posts_count(viewer: Viewer, group: Group, *, since_post_id: int) -> int:
+    """How many of the group's posts (not my own) the viewer may read are newer than
+    ``since_post_id``: at most ``NEW_POSTS_CAP`` (the indicator says "99+")."""
+    if viewer.user_id is None:
+        return 0
+    known = newest_post_id()
+    if known and since_post_id >= known:
+        return 0  # nothing was posted anywhere since: no SQL
+    newer = (
+        posts_visible_to(viewer)
+        .filter(group_id=group.pk, pk__gt=since_post_id)
+        .exclude(author_id=viewer.user_id)
+    )
+    return newer.order_by()[:NEW_POSTS_CAP].count()
+
+
 # --- single-source feeds ------------------------------------------------------------------------
 def group_feed(
     viewer: Viewer, group: Group, *, cursor: str | None = None, limit: int = DEFAULT_LIMIT

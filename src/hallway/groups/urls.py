@@ -7,6 +7,7 @@ urlpatterns = [
     path("new/", views.group_create, name="group_create"),
     path("network-settings/", views.group_network_settings, name="group_network_settings"),
     path("<slug:slug>/", views.group_detail, name="group_detail"),
+    path("<slug:slug>/new-posts/", views.group_new_posts, name="group_new_posts"),
     path("<slug:slug>/members/", views.group_members_view, name="group_members"),
     path("<slug:slug>/members/<int:user_id>/", views.group_member, name="group_member"),
     path("<slug:slug>/settings/", views.group_settings, name="group_settings"),

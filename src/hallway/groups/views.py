@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -225,6 +226,11 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "viewer": viewer,
             "page": page,
             "post_list_template": _template_if_exists("feed/_post_list.html"),
+            "newest_post_id": max(
+                (post.pk for post in page.results if post.pk not in page.pinned_ids), default=0
+            )
+            if page is not None and not cursor
+            else 0,
         }
     )
     if error:
@@ -234,6 +240,31 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
         context["composer_form"] = composer_form_for(viewer)
     return render(request, "groups/group_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def group_new_posts(request: HttpRequest, slug: str) -> HttpResponse:
+    """The group page's "n new posts" indicator (polled, and refreshed by live events)."""
+    from hallway.feed.selectors import NEW_POSTS_CAP, new_group_posts_count
+
+    viewer = request_viewer(request)
+    group = access_group_by_slug(viewer, slug)
+    if not can_read_group_content(viewer, group):
+        raise PermissionDenied("Only this group's members can read its posts.")
+    try:
+        since = int(request.GET.get("since", ""))
+    except ValueError:
+        since = -1
+    if not 0 <= since < 2**63:
+        return HttpResponse("", status=400)
+    count = new_group_posts_count(viewer, group, since_post_id=since)
+    context = {
+        "count": count,
+        "capped": count >= NEW_POSTS_CAP,
+        "href": reverse("group_detail", kwargs={"slug": group.slug}),
+    }
+    return render(request, "feed/_new_posts.html", context)
 
 
 @login_required

@@ -292,6 +292,10 @@ INVENTORY: dict[str, tuple[str, dict[str, int]]] = {
         "/groups/{private_group}/members/",
         _row(302, 404, 403, 200, 302),
     ),
+    "groups/<slug:slug>/new-posts/": (
+        "/groups/{private_group}/new-posts/?since=1",
+        _row(302, 404, 403, 403, 302),
+    ),
     "groups/<slug:slug>/members/<int:user_id>/": (
         "/groups/{public_group}/members/{member_id}/",
         _row(302, 405, 405, 405, 302),

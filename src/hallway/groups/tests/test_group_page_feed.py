@@ -164,3 +164,25 @@ def test_files_link_to_their_download_and_to_their_post() -> None:
     outsider_html = client_for(UserFactory()).get("/groups/bid-team/files/").content.decode()
     assert "notes.txt" not in outsider_html
     assert download not in outsider_html
+
+
+def test_group_page_counts_new_posts_readers_may_see() -> None:
+    group = group_with_posts(2, visibility="private", slug="bids")
+    reader = UserFactory(name="Rita Reader")
+    add_member(group, reader)
+    outsider = UserFactory(name="Otto Outside")
+    page = client_for(reader).get("/groups/bids/").content.decode()
+    since = int(re.search(r"new-posts/\?since=(\d+)", page).group(1))  # type: ignore[union-attr]
+    assert 'hx-trigger="every 30s, hallway:post from:document delay:300ms"' in page
+
+    author = group.memberships.exclude(user=reader).first().user
+    do_create_post(author=author, body="Fresh bid news", group=group)
+    do_create_post(author=reader, body="My own post is not news to me", group=group)
+    do_create_post(author=author, body="Elsewhere")  # the network stream, not this group
+
+    answer = client_for(reader).get(f"/groups/bids/new-posts/?since={since}")
+    assert answer.status_code == 200
+    assert "1 new post" in answer.content.decode()
+    assert 'href="/groups/bids/"' in answer.content.decode()
+    assert client_for(outsider).get(f"/groups/bids/new-posts/?since={since}").status_code == 403
+    assert client_for(reader).get("/groups/bids/new-posts/?since=x").status_code == 400
