@@ -134,16 +134,22 @@ def company_posts_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def since_post_id(request: HttpRequest) -> int | None:
+    """The ``since`` post id of a "new posts" poll, or None when it is not a valid id."""
+    try:
+        since = int(request.GET.get("since", ""))
+    except ValueError:
+        return None
+    return since if 0 <= since < 2**63 else None
+
+
 @login_required
 @require_GET
 def new_posts_view(request: HttpRequest) -> HttpResponse:
     """The "n new posts" indicator, polled by the home page every 30 s."""
     viewer = request_viewer(request)
-    try:
-        since = int(request.GET.get("since", ""))
-    except ValueError:
-        since = -1
-    if not 0 <= since < 2**63:
+    since = since_post_id(request)
+    if since is None:
         return HttpResponse("", status=400)
     count = new_posts_count(viewer, since_post_id=since)
     context = {"count": count, "capped": count >= NEW_POSTS_CAP}

@@ -25,7 +25,7 @@ from hallway.companies.models import Company
 from hallway.core.cursors import BadCursor
 from hallway.core.errors import ActionError, PermissionDenied
 from hallway.core.permissions import Viewer, request_viewer
-from hallway.feed.views import is_partial
+from hallway.feed.views import is_partial, since_post_id
 from hallway.groups import actions
 from hallway.groups.access import (
     access_group_by_slug,
@@ -252,11 +252,8 @@ def group_new_posts(request: HttpRequest, slug: str) -> HttpResponse:
     group = access_group_by_slug(viewer, slug)
     if not can_read_group_content(viewer, group):
         raise PermissionDenied("Only this group's members can read its posts.")
-    try:
-        since = int(request.GET.get("since", ""))
-    except ValueError:
-        since = -1
-    if not 0 <= since < 2**63:
+    since = since_post_id(request)
+    if since is None:
         return HttpResponse("", status=400)
     count = new_group_posts_count(viewer, group, since_post_id=since)
     context = {
