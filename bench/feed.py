@@ -34,7 +34,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -60,6 +59,7 @@ from hallway.companies.models import Company  # noqa: E402
 from hallway.groups.models import Group, Membership  # noqa: E402
 from hallway.posts.models import Comment, Post, PostTopic  # noqa: E402
 from hallway.profiles.models import Follow, Profile, Topic  # noqa: E402
+from loadgen import drive, feed_getter, load_summary  # noqa: E402
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 LOG_STARTED = time.monotonic()
@@ -808,57 +808,12 @@ def load_test(args: argparse.Namespace, tokens: list[str]) -> dict[str, Any]:
         else:
             return {"error": "gunicorn did not start"}
 
-        def get(token: str) -> float:
-            request = urllib.request.Request(  # noqa: S310
-                f"{base}/api/v1/feed?limit=20", headers={"Authorization": token}
-            )
-            started = time.perf_counter()
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                response.read()
-                assert response.status == 200
-            return (time.perf_counter() - started) * 1000
-
-        for token in tokens:  # warm both workers
-            get(token)
-            get(token)
-        results: list[float] = []
-        errors = [0]
-        lock = threading.Lock()
-        stop = time.monotonic() + args.load_seconds
-
-        def worker(n: int) -> None:
-            i = n
-            while time.monotonic() < stop:
-                try:
-                    elapsed = get(tokens[i % len(tokens)])
-                    with lock:
-                        results.append(elapsed)
-                except Exception:
-                    with lock:
-                        errors[0] += 1
-                i += 1
-
-        threads = [threading.Thread(target=worker, args=(n,)) for n in range(args.threads)]
-        began = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=args.load_seconds + 15)
-        duration = time.monotonic() - began
+        run = drive(feed_getter(base), tokens, seconds=args.load_seconds, threads=args.threads)
         children = subprocess.run(
             ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
         ).stdout.split()
         rss = [rss_mb(int(pid)) for pid in children if pid.strip()]
-        return {
-            "seconds": round(duration, 1),
-            "threads": len(threads),
-            "requests": len(results),
-            "errors": errors[0],
-            "requests_per_second": round(len(results) / duration, 1),
-            "client_p50_ms": round(statistics.median(results), 2) if results else None,
-            "client_p99_ms": round(percentile(results, 0.99), 2) if results else None,
-            "worker_rss_mb": rss,
-        }
+        return {**load_summary(run), "worker_rss_mb": rss}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

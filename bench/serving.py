@@ -27,11 +27,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from loadgen import drive, feed_getter, load_summary
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -103,54 +104,22 @@ def load(
 ) -> dict[str, Any]:
     port = free_port()
     server = start_server(kind, port, 2, env)
-    base = f"http://127.0.0.1:{port}"
-
-    def get(token: str) -> float:
-        request = urllib.request.Request(  # noqa: S310
-            f"{base}/api/v1/feed?limit=20", headers={"Authorization": token}
-        )
-        started = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            response.read()
-            assert response.status == 200
-        return (time.perf_counter() - started) * 1000
-
     try:
-        for token in tokens * 2:  # warm both workers
-            get(token)
-        results: list[float] = []
-        errors = [0]
-        lock = threading.Lock()
-        stop = time.monotonic() + args.load_seconds
-
-        def client(n: int) -> None:
-            i = n
-            while time.monotonic() < stop:
-                try:
-                    elapsed = get(tokens[i % len(tokens)])
-                    with lock:
-                        results.append(elapsed)
-                except Exception:
-                    with lock:
-                        errors[0] += 1
-                i += 1
-
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(args.threads)]
-        began = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=args.load_seconds + 15)
-        duration = time.monotonic() - began
+        run = drive(
+            feed_getter(f"http://127.0.0.1:{port}"),
+            tokens,
+            seconds=args.load_seconds,
+            threads=args.threads,
+        )
         rss = [rss_mb(pid) for pid in tree_pids(server.pid)[1:]]
-        results.sort()
+        summary = load_summary(run)
         return {
             "server": kind,
-            "requests": len(results),
-            "errors": errors[0],
-            "requests_per_second": round(len(results) / duration, 1),
-            "client_p50_ms": round(statistics.median(results), 2) if results else None,
-            "client_p99_ms": round(results[int(0.99 * (len(results) - 1))], 2) if results else None,
+            "requests": summary["requests"],
+            "errors": summary["errors"],
+            "requests_per_second": summary["requests_per_second"],
+            "client_p50_ms": summary["client_p50_ms"],
+            "client_p99_ms": summary["client_p99_ms"],
             "worker_rss_mb": rss,
         }
     finally:
