@@ -4,7 +4,7 @@ real SMTP server (aiosmtpd on 127.0.0.1).
 
 The harness is ``core/tests/crash_harness.py``, shared with ``test_worker_crash.py``: the
 embedded database queue on a SQLite file, and the Celery backend on the real Redis
-(database 12) with PostgreSQL. The digests are queued by the real scheduler
+(database 11) with PostgreSQL. The digests are queued by the real scheduler
 (``schedule_digests``), twice, as if two schedulers had run. The SMTP server answers RCPT
 slowly (0.1 s), so the kill lands between or inside SMTP exchanges.
 """
@@ -59,7 +59,7 @@ def smtp():
 @pytest.fixture
 def backend_env(request, tmp_path):
     with backend_environment(
-        request.param, tmp_path, redis_db=12, name_prefix="hallway_digest_crash"
+        request.param, tmp_path, redis_db=11, name_prefix="hallway_digest_crash"
     ) as env:
         yield env
 
