@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -28,6 +30,34 @@ def _get(url: str) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+def _sign_in_and_browse(base: str) -> None:
+    """A persona signs in and opens one page after another: every answer is a 200 (the
+    server once failed every other request after a sign-in)."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    with opener.open(f"{base}/accounts/login/", timeout=10) as response:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode())
+    assert token is not None
+    form = urllib.parse.urlencode(
+        {
+            "login": "amira.haddad@northwind.example",
+            "password": "hallway-demo",
+            "csrfmiddlewaretoken": token.group(1),
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310
+        f"{base}/accounts/login/", data=form, headers={"Referer": f"{base}/accounts/login/"}
+    )
+    with opener.open(request, timeout=10) as response:
+        assert response.status == 200
+        assert "Amira" in response.read().decode()
+    pages = ["/", "/people/", "/groups/", "/companies/", "/notifications/", "/people/me/"]
+    for path in pages * 2 + ["/api/v1/feed?limit=5", "/search/?q=pricing"]:
+        with opener.open(f"{base}{path}", timeout=10) as response:
+            assert response.status == 200, path
 
 
 @pytest.mark.skipif(not HALLWAY.exists(), reason="the hallway console script is not installed")
@@ -61,6 +91,7 @@ def test_run_serves_a_demo_network_from_an_empty_data_dir(tmp_path):
         status, body = _get(f"http://127.0.0.1:{port}/accounts/login/")
         assert status == 200
         assert "Sign in" in body
+        _sign_in_and_browse(f"http://127.0.0.1:{port}")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
