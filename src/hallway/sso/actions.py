@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# Slugs that are allauth provider ids (a provider row's slug is its allauth ``provider_id``).
+RESERVED_SLUGS = {"saml", "openid_connect"}
 
 
 class SsoRefusedError(ActionError):
@@ -126,12 +128,7 @@ def do_save_oidc_provider(
     with transaction.atomic():
         created = provider is None
         if provider is None:
-            base = slugify(name)[:30] or "sso"
-            slug, n = base, 1
-            while OidcProvider.objects.filter(slug=slug).exists():
-                n += 1
-                slug = f"{base}-{n}"
-            provider = OidcProvider(slug=slug)
+            provider = OidcProvider(slug=_new_slug(name))
         before = {
             "name": provider.name,
             "issuer": provider.issuer,
@@ -172,6 +169,129 @@ def do_save_oidc_provider(
             target=provider,
             changes=changes,
             secret_changed=bool(client_secret),
+        )
+    return provider
+
+
+def _new_slug(name: str) -> str:
+    base = slugify(name)[:30] or "sso"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-idp"
+    slug, n = base, 1
+    while OidcProvider.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _check_metadata_url(url: str) -> str:
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not (
+        parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+    ):
+        raise ActionError(
+            "The metadata URL must be an https:// URL (http:// only for a provider on this "
+            "machine).",
+            field="metadata_url",
+        )
+    if not parts.hostname or parts.username:
+        raise ActionError("Enter the metadata URL of the identity provider.", field="metadata_url")
+    return url
+
+
+def do_save_saml_provider(
+    *,
+    actor: User,
+    provider: OidcProvider | None,
+    name: str,
+    entity_id: str,
+    metadata_url: str,
+    metadata_xml: str | None,
+    domains: list[str],
+    is_enabled: bool = True,
+    enforce_for_members: bool = False,
+    trust_email_without_verified_claim: bool = True,
+    claim_map: dict[str, str] | None = None,
+) -> OidcProvider:
+    """Create (``provider=None``) or change a SAML 2.0 identity provider and its domains.
+
+    The IdP is described by a metadata URL (allauth fetches and caches it) or by uploaded
+    metadata XML (``metadata_xml``; None keeps the stored document). Uploaded metadata must
+    name the entity ID, a sign-in URL and a signing certificate.
+    """
+    from hallway.sso.saml import SamlMetadataError, parse_idp_metadata
+
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ActionError("Enter a name of at most 100 characters.", field="name")
+    entity_id = (entity_id or "").strip()
+    if not entity_id or len(entity_id) > 500:
+        raise ActionError("Enter the identity provider's entity ID.", field="entity_id")
+    metadata_url = (metadata_url or "").strip()
+    if metadata_url:
+        metadata_url = _check_metadata_url(metadata_url)
+        metadata_xml = ""
+    elif metadata_xml is None:
+        metadata_xml = provider.saml_metadata_xml if provider is not None else ""
+    if not metadata_url:
+        if not metadata_xml:
+            raise ActionError(
+                "Enter the metadata URL or upload the metadata file.", field="metadata_url"
+            )
+        try:
+            parse_idp_metadata(metadata_xml, entity_id)
+        except SamlMetadataError as error:
+            raise ActionError(str(error), field="metadata_file") from error
+    clean_domains = _check_domains(domains, provider)
+    clean_map = _check_claim_map(claim_map or {})
+    with transaction.atomic():
+        created = provider is None
+        if provider is None:
+            provider = OidcProvider(slug=_new_slug(name), protocol=OidcProvider.Protocol.SAML)
+        elif not provider.is_saml:
+            raise ActionError("This provider uses OpenID Connect.")
+        before = {
+            "name": provider.name,
+            "saml_entity_id": provider.saml_entity_id,
+            "saml_metadata_url": provider.saml_metadata_url,
+            "is_enabled": provider.is_enabled,
+            "enforce_for_members": provider.enforce_for_members,
+            "trust_email_without_verified_claim": provider.trust_email_without_verified_claim,
+            "claim_map": provider.claim_map,
+        }
+        metadata_changed = provider.saml_metadata_xml != metadata_xml
+        provider.name = name
+        provider.saml_entity_id = entity_id
+        provider.saml_metadata_url = metadata_url
+        provider.saml_metadata_xml = metadata_xml
+        provider.is_enabled = is_enabled
+        provider.enforce_for_members = enforce_for_members
+        provider.trust_email_without_verified_claim = trust_email_without_verified_claim
+        provider.claim_map = clean_map
+        provider.full_clean()
+        provider.save()
+        old_domains = sorted(provider.domains.values_list("domain", flat=True))
+        if old_domains != clean_domains:
+            provider.domains.exclude(domain__in=clean_domains).delete()
+            SsoDomain.objects.bulk_create(
+                [
+                    SsoDomain(domain=d, provider=provider)
+                    for d in clean_domains
+                    if d not in old_domains
+                ]
+            )
+        after = {key: getattr(provider, key) for key in before}
+        changes = {key: after[key] for key in before if before[key] != after[key]}
+        if old_domains != clean_domains:
+            changes["domains"] = clean_domains
+        record_audit_event(
+            actor=actor,
+            action="sso.provider_create" if created else "sso.provider_update",
+            target=provider,
+            protocol="saml",
+            changes=changes,
+            metadata_changed=metadata_changed,
         )
     return provider
 

@@ -10,6 +10,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import render
 
@@ -20,6 +21,9 @@ from hallway.sso.crypto import decrypt_secret
 from hallway.sso.logout import SESSION_KEY
 from hallway.sso.models import OidcProvider
 from hallway.sso.oidc import REQUEST_ATTRIBUTE
+from hallway.sso.saml import PROVIDER as SAML_PROVIDER
+from hallway.sso.saml import REQUEST_ATTRIBUTE as SAML_REQUEST_ATTRIBUTE
+from hallway.sso.saml import remember_assertion, saml_app_for
 
 PROVIDER = "openid_connect"
 
@@ -49,16 +53,30 @@ def _email_verified(value: Any) -> bool | None:
     return None
 
 
+def _saml_reason(extra_context: Any) -> dict[str, str]:
+    """python3-saml's reason for refusing a SAML response (signature, audience, expiry…)."""
+    reason = (extra_context or {}).get("saml_last_error_reason") if extra_context else None
+    return {"reason": str(reason)[:300]} if reason else {}
+
+
 class HallwaySocialAccountAdapter(DefaultSocialAccountAdapter):
     def list_apps(
         self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
     ) -> list[SocialApp]:
         rows = OidcProvider.objects.filter(is_enabled=True).order_by("name")
-        if provider and provider != PROVIDER:
+        if provider == PROVIDER:
+            rows = rows.filter(protocol=OidcProvider.Protocol.OIDC)
+        elif provider == SAML_PROVIDER:
+            rows = rows.filter(protocol=OidcProvider.Protocol.SAML)
+        elif provider:
             rows = rows.filter(slug=provider)
         if client_id:
-            rows = rows.filter(client_id=client_id)
-        return [social_app_for(row) for row in rows]
+            # A SAML app's client id is its slug (allauth's "organization slug").
+            rows = rows.filter(
+                Q(protocol=OidcProvider.Protocol.OIDC, client_id=client_id)
+                | Q(protocol=OidcProvider.Protocol.SAML, slug=client_id)
+            )
+        return [saml_app_for(row) if row.is_saml else social_app_for(row) for row in rows]
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         # New people are created just in time in ``pre_social_login``, never by a form.
@@ -97,6 +115,9 @@ class HallwaySocialAccountAdapter(DefaultSocialAccountAdapter):
                 reason="process",
                 message="Company accounts are linked by signing in, not from account settings.",
             )
+        if row.is_saml:
+            self._saml_login(request, sociallogin, row)
+            return
         extra = sociallogin.account.extra_data or {}
         id_token = extra.get("id_token") or {}
         userinfo = extra.get("userinfo") or {}
@@ -147,6 +168,49 @@ class HallwaySocialAccountAdapter(DefaultSocialAccountAdapter):
             "end_session_endpoint": logout.get("end_session_endpoint", ""),
         }
 
+    def _saml_login(
+        self, request: HttpRequest, sociallogin: SocialLogin, row: OidcProvider
+    ) -> None:
+        """The SAML half of ``pre_social_login``: python3-saml has checked the signature,
+        audience, recipient, destination and validity window; here the assertion ID must be
+        new, then the same checks and action as OpenID Connect apply."""
+        slug = row.slug
+        facts = getattr(request, SAML_REQUEST_ATTRIBUTE, None) or {}
+        email = str(facts.get("email") or "").strip().lower()
+        if not remember_assertion(row, facts.get("assertion_id", ""), facts.get("not_on_or_after")):
+            self._refuse(
+                request,
+                provider=slug,
+                reason="replay",
+                message="This sign-in answer was already used. Please sign in again.",
+                email=email,
+            )
+        claims: dict[str, Any] = {
+            "given_name": facts.get("given_name", ""),
+            "family_name": facts.get("family_name", ""),
+            **(facts.get("attributes") or {}),
+            "email": email,
+        }
+        identity = SsoIdentity(
+            provider=row,
+            subject=str(sociallogin.account.uid),
+            email=email,
+            email_verified=_email_verified(facts.get("email_verified")),
+            claims=claims,
+        )
+        linked = sociallogin.user if sociallogin.is_existing else None
+        try:
+            user = do_sso_sign_in(
+                identity=identity, linked_user=linked, account=sociallogin.account
+            )
+        except SsoRefusedError as refused:
+            self._refuse(
+                request, provider=slug, reason=refused.reason, message=refused.message, email=email
+            )
+            return
+        sociallogin.user = user
+        request.session[SESSION_KEY] = {"provider": slug, "protocol": SAML_PROVIDER}
+
     def on_authentication_error(
         self,
         request: HttpRequest,
@@ -155,12 +219,13 @@ class HallwaySocialAccountAdapter(DefaultSocialAccountAdapter):
         exception: Any = None,
         extra_context: Any = None,
     ) -> None:
+        details: dict[str, Any] = {
+            "provider": getattr(getattr(provider, "app", None), "provider_id", "") or "",
+            "error": str(error or "")[:100],
+            "exception": str(exception or "")[:300],
+            **_saml_reason(extra_context),
+        }
         record_audit_event(
-            actor=None,
-            action="sso.login_failed",
-            ip_address=client_ip(request),
-            provider=getattr(getattr(provider, "app", None), "provider_id", "") or "",
-            error=str(error or "")[:100],
-            exception=str(exception or "")[:300],
+            actor=None, action="sso.login_failed", ip_address=client_ip(request), **details
         )
         super().on_authentication_error(request, provider, error, exception, extra_context)

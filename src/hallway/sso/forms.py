@@ -19,7 +19,19 @@ class SsoStartForm(forms.Form):
     )
 
 
-class ProviderForm(forms.Form):
+class _DomainsAndClaims(forms.Form):
+    def domain_list(self) -> list[str]:
+        return [d for d in re.split(r"[\s,;]+", self.cleaned_data["domains"]) if d]
+
+    def claim_map(self) -> dict[str, str]:
+        return {
+            key: self.cleaned_data.get(f"claim_{key}", "")
+            for key in DEFAULT_CLAIMS
+            if self.cleaned_data.get(f"claim_{key}")
+        }
+
+
+class ProviderForm(_DomainsAndClaims):
     name = forms.CharField(
         label="Name shown on the sign-in page", max_length=100, help_text="e.g. “Northwind Okta”"
     )
@@ -78,15 +90,79 @@ class ProviderForm(forms.Form):
             initial[f"claim_{key}"] = value
         return initial
 
-    def domain_list(self) -> list[str]:
-        return [d for d in re.split(r"[\s,;]+", self.cleaned_data["domains"]) if d]
 
-    def claim_map(self) -> dict[str, str]:
-        return {
-            key: self.cleaned_data.get(f"claim_{key}", "")
-            for key in DEFAULT_CLAIMS
-            if self.cleaned_data.get(f"claim_{key}")
+class SamlProviderForm(_DomainsAndClaims):
+    name = forms.CharField(
+        label="Name shown on the sign-in page",
+        max_length=100,
+        help_text="e.g. “Northwind Entra ID”",
+    )
+    entity_id = forms.CharField(
+        label="Identity provider entity ID (issuer)",
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    metadata_url = forms.CharField(
+        label="Metadata URL",
+        required=False,
+        max_length=500,
+        help_text="The IdP's federation metadata URL. Or upload the metadata file below.",
+        widget=forms.URLInput(attrs={"autocomplete": "off"}),
+    )
+    metadata_file = forms.FileField(
+        label="Metadata file (XML)",
+        required=False,
+        help_text="Used when no metadata URL is given. Leave empty to keep the current file.",
+    )
+    domains = ProviderForm.base_fields["domains"]
+    is_enabled = ProviderForm.base_fields["is_enabled"]
+    enforce_for_members = ProviderForm.base_fields["enforce_for_members"]
+    trust_email_without_verified_claim = forms.BooleanField(
+        label="Trust addresses without an email_verified attribute (usual for SAML)",
+        required=False,
+        initial=True,
+        help_text="An address the provider marks as not verified is always refused.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, default in DEFAULT_CLAIMS.items():
+            self.fields[f"claim_{key}"] = forms.CharField(
+                label=f"Attribute for {key.replace('_', ' ')}",
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(attrs={"placeholder": default, "autocomplete": "off"}),
+            )
+
+    @staticmethod
+    def initial_for(provider: OidcProvider) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "name": provider.name,
+            "entity_id": provider.saml_entity_id,
+            "metadata_url": provider.saml_metadata_url,
+            "domains": "\n".join(d.domain for d in provider.domains.all()),
+            "is_enabled": provider.is_enabled,
+            "enforce_for_members": provider.enforce_for_members,
+            "trust_email_without_verified_claim": provider.trust_email_without_verified_claim,
         }
+        for key, value in (provider.claim_map or {}).items():
+            initial[f"claim_{key}"] = value
+        return initial
+
+    def metadata_xml(self) -> str | None:
+        """The uploaded metadata as text, None when no file was sent."""
+        upload = self.cleaned_data.get("metadata_file")
+        if not upload:
+            return None
+        data = upload.read(1_000_001)
+        if len(data) > 1_000_000:
+            self.add_error("metadata_file", "The metadata file is too large.")
+            return None
+        try:
+            return str(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            self.add_error("metadata_file", "The metadata file is not UTF-8 XML.")
+            return None
 
 
 class SignInPolicyForm(forms.Form):

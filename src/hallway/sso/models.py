@@ -8,16 +8,27 @@ from django.db.models import Q
 
 
 class OidcProvider(models.Model):
-    """An OpenID Connect identity provider (Entra ID, Okta, Google Workspace, Keycloak…).
+    """An identity provider: OpenID Connect (Entra ID, Okta, Google Workspace, Keycloak…)
+    or SAML 2.0 (``protocol``; the ``saml_*`` fields, ADR 0013 update).
 
     The client secret is stored encrypted (``hallway.sso.crypto``); allauth gets an
     in-memory ``SocialApp`` built from this row (``hallway.sso.adapter``).
     """
 
+    class Protocol(models.TextChoices):
+        OIDC = "oidc", "OpenID Connect"
+        SAML = "saml", "SAML 2.0"
+
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100)
-    issuer = models.URLField(max_length=500)
-    client_id = models.CharField(max_length=300)
+    protocol = models.CharField(max_length=4, choices=Protocol.choices, default=Protocol.OIDC)
+    issuer = models.URLField(max_length=500, blank=True)
+    client_id = models.CharField(max_length=300, blank=True)
+    # SAML: the IdP's entity ID, and its metadata from a URL (fetched and cached by allauth)
+    # or uploaded (stored here). Assertions must be signed by a key in that metadata.
+    saml_entity_id = models.CharField(max_length=500, blank=True)
+    saml_metadata_url = models.URLField(max_length=500, blank=True)
+    saml_metadata_xml = models.TextField(blank=True)
     client_secret_encrypted = models.TextField(blank=True)
     is_enabled = models.BooleanField(default=True)
     enforce_for_members = models.BooleanField(default=False)
@@ -39,6 +50,10 @@ class OidcProvider(models.Model):
     def has_secret(self) -> bool:
         return bool(self.client_secret_encrypted)
 
+    @property
+    def is_saml(self) -> bool:
+        return self.protocol == self.Protocol.SAML
+
 
 class SsoDomain(models.Model):
     """An email domain whose people sign in through one provider."""
@@ -51,6 +66,24 @@ class SsoDomain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class SamlAssertionSeen(models.Model):
+    """A SAML assertion ID already accepted, kept until the assertion expires (replay guard)."""
+
+    provider = models.ForeignKey(OidcProvider, on_delete=models.CASCADE, related_name="+")
+    assertion_id = models.CharField(max_length=255)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "assertion_id"], name="saml_assertion_seen_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.assertion_id
 
 
 class SignInPolicy(models.Model):

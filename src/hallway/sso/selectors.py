@@ -69,12 +69,16 @@ def claim_names(provider: OidcProvider) -> dict[str, str]:
 
 
 def claim_value(claims: dict[str, Any], path: str) -> str:
-    """A claim as text; ``address.locality`` reads nested objects. "" when absent."""
+    """A claim as text; ``address.locality`` reads nested objects unless a claim has that
+    very name. "" when absent."""
     value: Any = claims
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return ""
-        value = value.get(part)
+    if path in claims:  # a flat name, e.g. a SAML attribute URI with dots in it
+        value = claims[path]
+    else:
+        for part in path.split("."):
+            if not isinstance(value, dict):
+                return ""
+            value = value.get(part)
     if value is None or isinstance(value, dict | list):
         return ""
     return str(value).strip()
