@@ -58,6 +58,9 @@ class Hit:
     created_epoch: int
     engagement: int
     text_score: float
+    # Freshness (search.freshness): "official", "outdated" or "", and the last activity.
+    mark: str = ""
+    active_epoch: int = 0
 
 
 @dataclass
@@ -182,6 +185,8 @@ class DatabaseBackend:
                 created_epoch=int(row[4] or 0),
                 engagement=int(row[5] or 0),
                 text_score=float(row[6] or 0.0),
+                mark=row[7] or "",
+                active_epoch=int(row[8] or row[4] or 0),
             )
             for row in rows
         ]
@@ -208,7 +213,8 @@ class SqliteBackend(DatabaseBackend):
         return (
             f"SELECT d.id, d.kind, d.object_id, d.post_id, "  # noqa: S608 (constants)
             f"CAST(strftime('%%s', d.created_at) AS INTEGER), d.engagement, "
-            f"-bm25({self.fts}, 3.0, 1.0) "
+            f"-bm25({self.fts}, 3.0, 1.0), d.mark, "
+            f"CAST(strftime('%%s', d.active_at) AS INTEGER) "
             f"FROM {self.fts} JOIN {self.table} d ON d.id = {self.fts}.rowid "
             f"WHERE {self.fts} MATCH %s"
         )
@@ -264,7 +270,8 @@ class PostgresBackend(DatabaseBackend):
     def _select(self, *, weights: str = "") -> str:
         return (
             f"SELECT d.id, d.kind, d.object_id, d.post_id, "  # noqa: S608 (constants)
-            f"EXTRACT(EPOCH FROM d.created_at)::bigint, d.engagement, ts_rank(d.tsv, q) "
+            f"EXTRACT(EPOCH FROM d.created_at)::bigint, d.engagement, ts_rank(d.tsv, q), "
+            f"d.mark, EXTRACT(EPOCH FROM d.active_at)::bigint "
             f"FROM {self.table} d, to_tsquery('simple'::regconfig, %s) q "
             f"WHERE d.tsv @@ q"
         )

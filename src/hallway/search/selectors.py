@@ -31,6 +31,7 @@ from hallway.core.cursors import BadCursor, decode_cursor, encode_cursor
 from hallway.core.permissions import Viewer
 from hallway.groups.access import group_label, groups_visible_to
 from hallway.groups.models import Group, Membership
+from hallway.labels.rules import hint_sensitivities
 from hallway.posts.access import (
     attachments_visible_to,
     comments_visible_to,
@@ -42,6 +43,7 @@ from hallway.profiles.search import search_terms
 from hallway.profiles.selectors import DirectoryFilters, people_directory
 from hallway.search.backends import CANDIDATES, HINT_SCAN, Hit, Query, get_backend
 from hallway.search.experts import visible_title
+from hallway.search.freshness import OFFICIAL, OUTDATED, stale_before
 from hallway.search.snippets import highlight
 
 PAGE_SIZE = 20
@@ -72,6 +74,9 @@ CONTENT_KINDS: dict[str, tuple[str, ...]] = {
 # Ranking weights: text match first, then recency, then engagement (each scaled to 0–1).
 TEXT_WEIGHT, RECENCY_WEIGHT, ENGAGEMENT_WEIGHT = 0.6, 0.25, 0.15
 RECENCY_HALF_LIFE_DAYS = 60
+# Freshness (search.freshness), added to the 0–1 score: official content up, outdated and
+# stale content (no activity for HALLWAY_STALE_AFTER_DAYS) down.
+OFFICIAL_BONUS, OUTDATED_PENALTY, STALE_PENALTY = 0.2, 0.3, 0.15
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,8 @@ class Result:
     group: Group | None = None
     answered: bool | None = None
     subtitle: str = ""
+    mark: str = ""  # official | outdated | "" (posts, questions, comments)
+    stale: bool = False
 
 
 @dataclass
@@ -231,6 +238,7 @@ def _rank(hits: Sequence[Hit]) -> list[Hit]:
     best_text = max(hit.text_score for hit in hits) or 1.0
     best_engagement = math.log1p(max(hit.engagement for hit in hits)) or 1.0
     now = time.time()
+    stale_epoch = stale_before().timestamp()
 
     def score(hit: Hit) -> tuple[float, int]:
         age_days = max(0.0, (now - hit.created_epoch) / 86400)
@@ -240,9 +248,20 @@ def _rank(hits: Sequence[Hit]) -> list[Hit]:
             + RECENCY_WEIGHT * recency
             + ENGAGEMENT_WEIGHT * (math.log1p(hit.engagement) / best_engagement)
         )
+        if hit.mark == OFFICIAL:
+            value += OFFICIAL_BONUS
+        elif hit.mark == OUTDATED:
+            value -= OUTDATED_PENALTY
+        if _is_stale(hit, stale_epoch):
+            value -= STALE_PENALTY
         return (-value, -hit.doc_id)
 
     return sorted(hits, key=score)
+
+
+def _is_stale(hit: Hit, stale_epoch: float) -> bool:
+    """No activity since the stale limit; official content is never stale."""
+    return hit.mark != OFFICIAL and 0 < (hit.active_epoch or hit.created_epoch) < stale_epoch
 
 
 def _content_results(viewer: Viewer, hits: Sequence[Hit], terms: list[str]) -> list[Result]:
@@ -273,8 +292,10 @@ def _content_results(viewer: Viewer, hits: Sequence[Hit], terms: list[str]) -> l
             .filter(pk__in=by_kind["file"])
             .select_related("uploader", "post__group", "comment__post__group")
         }
-    results = []
+    results: list[Result] = []
+    stale_epoch = stale_before().timestamp()
     for hit in hits:
+        before = len(results)
         if hit.kind in {"post", "question"} and hit.object_id in posts:
             post: Any = posts[hit.object_id]
             results.append(
@@ -322,6 +343,9 @@ def _content_results(viewer: Viewer, hits: Sequence[Hit], terms: list[str]) -> l
                     group=owner.group,
                 )
             )
+        if len(results) > before and hit.kind != "file":
+            results[-1].mark = hit.mark
+            results[-1].stale = _is_stale(hit, stale_epoch)
     return results
 
 
@@ -456,6 +480,7 @@ def hints_for(viewer: Viewer, terms: list[str], *, query_text: str) -> tuple[lis
         .filter(
             visibility=Group.Visibility.PRIVATE,
             hints__in=[Group.Hints.COUNT, Group.Hints.TITLES],
+            sensitivity__in=hint_sensitivities(viewer),  # label rules (ADR 0014)
             archived_at__isnull=True,
         )
         .values_list("pk", "hints")

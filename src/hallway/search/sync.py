@@ -22,7 +22,7 @@ from hallway.core.tasks import enqueue, task
 from hallway.posts.models import Attachment, Comment, Post
 from hallway.profiles.actions import fold_accents
 from hallway.search.backends import get_backend
-from hallway.search.models import SearchDocument
+from hallway.search.models import FreshnessMark, SearchDocument
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def folded(text: str) -> str:
 
 
 # --- documents from sources --------------------------------------------------------------------
-def post_document(post: Post) -> SearchDocument:
+def post_document(post: Post, mark: str | None = None) -> SearchDocument:
     question = post.kind == Post.Kind.QUESTION
     return SearchDocument(
         kind=SearchDocument.Kind.QUESTION if question else SearchDocument.Kind.POST,
@@ -54,10 +54,12 @@ def post_document(post: Post) -> SearchDocument:
         created_at=post.created_at,
         engagement=post.comment_count + post.reaction_count,
         answered=(post.accepted_answer_id is not None) if question else None,
+        mark=mark,
+        active_at=max(post.last_activity_at or post.created_at, post.edited_at or post.created_at),
     )
 
 
-def comment_document(comment: Comment, post: Post) -> SearchDocument:
+def comment_document(comment: Comment, post: Post, mark: str | None = None) -> SearchDocument:
     return SearchDocument(
         kind=SearchDocument.Kind.COMMENT,
         object_id=comment.pk,
@@ -71,6 +73,8 @@ def comment_document(comment: Comment, post: Post) -> SearchDocument:
         search_body=folded(comment.body),
         created_at=comment.created_at,
         engagement=comment.reaction_count,
+        mark=mark,
+        active_at=comment.edited_at or comment.created_at,
     )
 
 
@@ -109,7 +113,7 @@ def index_post(*, post_id: int) -> None:
     if post is None or post.deleted_at is not None or post.audience == DELETED:
         remove_post(post_id)
         return
-    documents = [post_document(post)]
+    documents = [post_document(post, _marks("post", [post.pk]).get(post.pk))]
     files = Attachment.objects.filter(Q(post=post) | Q(comment__post=post)).exclude(
         audience__in=["", DELETED]
     )
@@ -124,9 +128,17 @@ def index_comment(*, comment_id: int) -> None:
     if comment is None or comment.deleted_at is not None or comment.post.deleted_at is not None:
         backend.delete(kinds=[SearchDocument.Kind.COMMENT], object_ids=[comment_id])
         return
-    backend.index([comment_document(comment, comment.post)])
+    mark = _marks("comment", [comment.pk]).get(comment.pk)
+    backend.index([comment_document(comment, comment.post, mark)])
     # The post's engagement changed with it.
     index_post(post_id=comment.post_id)
+
+
+def _marks(kind: str, ids: Sequence[int]) -> dict[int, str]:
+    """Freshness marks (official/outdated) of these posts or comments, by id."""
+    column = f"{kind}_id"
+    rows = FreshnessMark.objects.filter(**{f"{column}__in": list(ids)}).values_list(column, "state")
+    return dict(rows)
 
 
 # --- inside the writer's transaction -----------------------------------------------------------
@@ -162,7 +174,7 @@ def rebuild_index(*, batch: int = BATCH, progress: Callable[[str, int], None] | 
     live_posts = Post.objects.filter(deleted_at__isnull=True).exclude(audience=DELETED)
     total += _in_batches(
         live_posts.order_by("pk"),
-        lambda rows: [post_document(post) for post in rows],
+        lambda rows: _with_marks("post", rows, post_document),
         batch,
         "posts",
         progress,
@@ -175,7 +187,10 @@ def rebuild_index(*, batch: int = BATCH, progress: Callable[[str, int], None] | 
     )
     total += _in_batches(
         comments,
-        lambda rows: [comment_document(comment, comment.post) for comment in rows],
+        lambda rows: [
+            comment_document(comment, comment.post, mark)
+            for comment, mark in _paired("comment", rows)
+        ],
         batch,
         "comments",
         progress,
@@ -197,6 +212,17 @@ def rebuild_index(*, batch: int = BATCH, progress: Callable[[str, int], None] | 
         progress,
     )
     return total
+
+
+def _paired(kind: str, rows: list[Any]) -> list[tuple[Any, str | None]]:
+    marks = _marks(kind, [row.pk for row in rows]) if rows else {}
+    return [(row, marks.get(row.pk)) for row in rows]
+
+
+def _with_marks(
+    kind: str, rows: list[Any], build: Callable[[Any, str | None], SearchDocument]
+) -> list[SearchDocument]:
+    return [build(row, mark) for row, mark in _paired(kind, rows)]
 
 
 def _in_batches(

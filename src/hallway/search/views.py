@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from hallway.core.cursors import BadCursor
@@ -16,6 +17,7 @@ from hallway.core.permissions import request_viewer
 from hallway.search.experts import experts_on, resolve_topic
 from hallway.search.forms import SearchForm
 from hallway.search.selectors import search, suggest
+from hallway.search.suggestions import do_dismiss_suggestion, suggestions_for
 
 
 def _is_partial(request: HttpRequest) -> bool:
@@ -68,3 +70,31 @@ def experts_view(request: HttpRequest) -> HttpResponse:
         "search/experts.html",
         {"topic_text": text, "topic": topic, "experts": experts},
     )
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def suggestions_view(request: HttpRequest) -> HttpResponse:
+    """People, groups and topics to follow or join, each with why (the home page loads the
+    panel with htmx; without it this is a page of its own)."""
+    context = {"suggestions": suggestions_for(request_viewer(request))}
+    template = "search/_discover.html" if _is_partial(request) else "search/discover.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def dismiss_suggestion_view(request: HttpRequest) -> HttpResponse:
+    viewer = request_viewer(request)
+    try:
+        object_id = int(request.POST.get("id", ""))
+    except ValueError:
+        return HttpResponse("Choose a suggestion.", status=400)
+    do_dismiss_suggestion(viewer=viewer, kind=request.POST.get("kind", ""), object_id=object_id)
+    if _is_partial(request):
+        return render(request, "search/_discover.html", {"suggestions": suggestions_for(viewer)})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/search/suggestions/"
+    return redirect(target)
