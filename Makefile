@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-sqlite test-postgres test-e2e check install browser bench demo clean
+.PHONY: run test test-sqlite test-postgres test-e2e check install browser xmlsec bench demo clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/hallway run
 
 # Every test: on SQLite (with the browser tests), then again on PostgreSQL.
-test: $(STAMP) browser
+test: $(STAMP) browser xmlsec
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -35,6 +35,15 @@ test-postgres: $(STAMP)
 	else \
 	  echo "PostgreSQL at $(PG_TEST_URL) is not reachable: skipping the PostgreSQL pass (set PG_TEST_URL)."; \
 	fi
+
+# xmlsec1 signs the SAML assertions of the tests' identity provider (pysaml2).
+xmlsec:
+	@command -v xmlsec1 >/dev/null || { \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 >/dev/null; \
+	  else \
+	    echo "Install Debian's xmlsec1 package (sudo apt-get install xmlsec1) for the SAML tests."; \
+	  fi; }
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser:

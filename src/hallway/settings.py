@@ -50,6 +50,8 @@ CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
 HALLWAY_NETWORK_NAME = os.environ.get("HALLWAY_NETWORK_NAME", "Hallway")
 # Email digests go out from this hour (server time): daily, and on Mondays for weekly ones.
 HALLWAY_DIGEST_HOUR = int(os.environ.get("HALLWAY_DIGEST_HOUR", "8"))
+# Search shows content with no activity for this many days as stale (issue 5, ADR 0009).
+HALLWAY_STALE_AFTER_DAYS = int(os.environ.get("HALLWAY_STALE_AFTER_DAYS", "365"))
 
 if _base.scheme == "https":
     SESSION_COOKIE_SECURE = True
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "allauth.mfa",
     "hallway.core",
     "hallway.companies",
@@ -90,6 +93,11 @@ INSTALLED_APPS = [
     "hallway.sso",
     "hallway.directory",
     "hallway.webhooks",
+    "hallway.retention",
+    "hallway.moderation",
+    "hallway.labels",
+    "oauth2_provider",
+    "hallway.oauth",
     "hallway.api",
     "hallway.demo",
 ]
@@ -211,6 +219,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SOCIALACCOUNT_ADAPTER = "hallway.sso.adapter.HallwaySocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {"provider_class": "hallway.sso.oidc.HallwayOidcProvider"},
+    "saml": {"provider_class": "hallway.sso.saml.HallwaySamlProvider"},
 }
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking is decided in hallway.sso, not by email
 SOCIALACCOUNT_STORE_TOKENS = False
@@ -265,6 +274,13 @@ if HALLWAY_TASK_BACKEND in {"redis", "celery"} and not TASK_BROKER_URL:
 HALLWAY_TASK_LEASE_SECONDS = int(os.environ.get("HALLWAY_TASK_LEASE_SECONDS", "300"))
 HALLWAY_TASK_VISIBILITY_TIMEOUT = int(os.environ.get("HALLWAY_TASK_VISIBILITY_TIMEOUT", "3600"))
 HALLWAY_TASK_RETENTION_DAYS = int(os.environ.get("HALLWAY_TASK_RETENTION_DAYS", "7"))
+# Content retention (hallway.retention, docs/adr/0015-retention-and-export.md): posts deleted
+# per batch, and batches per daily run (the next run continues).
+HALLWAY_RETENTION_BATCH = int(os.environ.get("HALLWAY_RETENTION_BATCH", "500"))
+HALLWAY_RETENTION_MAX_BATCHES = int(os.environ.get("HALLWAY_RETENTION_MAX_BATCHES", "200"))
+# Data exports (GDPR and eDiscovery ZIPs): stored outside MEDIA_ROOT, downloadable for 7 days.
+HALLWAY_EXPORT_ROOT = Path(os.environ.get("HALLWAY_EXPORT_ROOT", DATA_DIR / "exports"))
+HALLWAY_EXPORT_DAYS = int(os.environ.get("HALLWAY_EXPORT_DAYS", "7"))
 
 # --- Live events (server-sent events) ----------------------------------------------------------
 HALLWAY_EVENTS_BACKEND = os.environ.get(
@@ -295,6 +311,25 @@ HALLWAY_WEBHOOKS_ALLOW_LOOPBACK = False  # tests and benchmarks only: a receiver
 HALLWAY_WEBHOOK_MAX_FAILURES = int(os.environ.get("HALLWAY_WEBHOOK_MAX_FAILURES", "10"))
 HALLWAY_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("HALLWAY_WEBHOOK_MAX_ATTEMPTS", "6"))
 HALLWAY_INCOMING_WEBHOOK_RATE = int(os.environ.get("HALLWAY_INCOMING_WEBHOOK_RATE", "30"))  # /min
+# OAuth 2.0 apps (hallway.oauth, docs/adr/0016-oauth-apps.md): authorization code with PKCE
+# only; tokens carry the user's permissions narrowed by their scopes; refresh tokens rotate.
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "read": "Read what you can read",
+        "write": "Post, comment and change things as you",
+        "admin": "Use your network-admin powers (only if you are an admin)",
+    },
+    "DEFAULT_SCOPES": ["read"],
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 60 * 60 * 24 * 30,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+    "ACCESS_TOKEN_GENERATOR": "hallway.oauth.tokens.access_token",
+    "REFRESH_TOKEN_GENERATOR": "hallway.oauth.tokens.refresh_token",
+    "OIDC_ENABLED": False,
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

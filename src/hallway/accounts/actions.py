@@ -44,7 +44,8 @@ def _check_email(email: str) -> str:
         validate_email(email)
     except ValidationError as exc:
         raise ActionError("Enter a valid email address.", field="email") from exc
-    if User.objects.filter(email__iexact=email).exists():
+    # Stored emails are lower-cased (UserManager.create_user): an exact match uses the index.
+    if User.objects.filter(email=email).exists():
         raise ActionError(
             "Someone with this email address is already on the network.", field="email", status=409
         )
@@ -284,6 +285,10 @@ def do_deactivate_user(*, actor: User | None, user: User, reason: str = "") -> U
         record_audit_event(
             actor=actor, action="user.deactivate", target=user, reason=(reason or "").strip()[:500]
         )
+        # No group is left without an owner (issue 5).
+        from hallway.groups.succession import hand_over_owned_groups
+
+        hand_over_owned_groups(actor=actor, user=user)
         _emit_person_event("person.deactivated", user)
     return user
 

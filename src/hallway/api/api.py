@@ -15,11 +15,14 @@ from hallway.api import (
     feed,
     follows,
     groups,
+    labels,
     me,
+    moderation,
     notifications,
     people,
     policy,
     posts,
+    retention,
     search,
     teams,
     tokens,
@@ -30,8 +33,10 @@ from hallway.api.errors import install_error_handlers, json_method_not_allowed, 
 
 DESCRIPTION = """\
 Authenticate with a personal access token (`Authorization: Bearer hw_…`; create one with
-`POST /api/v1/tokens`, on the account page, or `hallway token EMAIL`) or with the browser
-session (unsafe methods then need the `X-CSRFToken` header).
+`POST /api/v1/tokens`, on the account page, or `hallway token EMAIL`), with an OAuth 2.0
+app's access token (`Bearer hwo_…`; authorization code + PKCE at `/oauth/authorize/` and
+`/oauth/token/`; scope `read` for GET, `write` for other methods, plus `admin` on admin-only
+routes), or with the browser session (unsafe methods then need the `X-CSRFToken` header).
 
 Errors are JSON: `{"detail": "…"}`, plus `field` or `errors` for bad input. Lists answer
 `{"results": […], "next": cursor-or-null}`; pass `?cursor=` for the next page and `?limit=`
@@ -90,6 +95,9 @@ for module in (
     notifications,
     search,
     webhooks,
+    retention,
+    moderation,
+    labels,
 ):
     api.add_router("/", module.router)
 

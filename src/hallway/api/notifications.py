@@ -44,6 +44,7 @@ KindName = Literal[
     "join_request",
     "join_request_decided",
     "announcement",
+    "post_outdated",
 ]
 ChannelName = Literal["in_app", "email", "digest", "off"]
 DigestName = Literal["daily", "weekly", "off"]

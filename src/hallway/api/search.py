@@ -1,4 +1,4 @@
-"""``/search``, ``/search/suggest`` and ``/experts`` (issue 5, ADR 0009).
+"""``/search``, ``/search/suggest``, ``/experts`` and freshness marks (issue 5, ADR 0009).
 
 Search answers ``{"results": [...], "hints": [...], "next": cursor-or-null}``. A hint names a
 private group the caller cannot read where enough posts match; ask to join it with
@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from hallway.api.auth import api_viewer
@@ -22,9 +22,12 @@ from hallway.companies.access import access_company_by_id
 from hallway.core.errors import ActionError, NotFound
 from hallway.core.permissions import Viewer
 from hallway.groups.access import access_group_by_id
+from hallway.posts.access import access_comment_by_id, access_post_by_id
 from hallway.profiles.access import access_person_by_id, access_topic_by_slug
 from hallway.search.experts import MAX_LIMIT as EXPERTS_MAX
 from hallway.search.experts import experts_on, resolve_topic
+from hallway.search.freshness import do_clear_mark, do_mark_official, do_mark_outdated
+from hallway.search.models import FreshnessMark
 from hallway.search.selectors import (
     MAX_PAGE_SIZE,
     Hint,
@@ -33,6 +36,7 @@ from hallway.search.selectors import (
     search,
     suggest,
 )
+from hallway.search.suggestions import Suggestion, do_dismiss_suggestion, suggestions_for
 
 router = Router(tags=["search"])
 
@@ -59,6 +63,10 @@ class SearchResultOut(Schema):
     author: PersonRef | None
     group: GroupRef | None
     answered: bool | None = Field(description="Questions: whether an answer was accepted.")
+    mark: Literal["official", "outdated"] | None = Field(
+        None, description="A moderator marked it official (ranked up) or outdated (ranked down)."
+    )
+    stale: bool = Field(False, description="No activity for HALLWAY_STALE_AFTER_DAYS days.")
 
 
 class HintOut(Schema):
@@ -124,6 +132,38 @@ class ExpertParams(Schema):
     limit: int = Field(10, ge=1, le=EXPERTS_MAX)
 
 
+class MarkOut(Schema):
+    state: Literal["official", "outdated"]
+    newer_post_id: int | None = Field(description="Outdated: the post that replaces it.")
+    marked_at: datetime
+
+
+class OutdatedIn(Schema):
+    newer_post_id: int | None = Field(None, description="The newer post (one you can read).")
+
+
+class SuggestionTarget(Schema):
+    id: int
+    name: str
+    slug: str | None = Field(None, description="Groups and topics.")
+
+
+class SuggestedOut(Schema):
+    target: SuggestionTarget
+    reasons: list[str] = Field(description='Why, e.g. "On your team", "Also knows SAP".')
+
+
+class SuggestionListOut(Schema):
+    people: list[SuggestedOut]
+    groups: list[SuggestedOut]
+    topics: list[SuggestedOut]
+
+
+class DismissIn(Schema):
+    kind: Literal["person", "group", "topic"]
+    id: int
+
+
 # --- helpers --------------------------------------------------------------------------------
 def _known(viewer: Viewer, field: str, lookup: Any, value: Any) -> Any:
     try:
@@ -149,6 +189,8 @@ def result_json(result: Result) -> dict[str, Any]:
         "author": person_ref(result.author) if result.author is not None else None,
         "group": _group_ref(result.group),
         "answered": result.answered,
+        "mark": result.mark or None,
+        "stale": result.stale,
     }
 
 
@@ -239,3 +281,114 @@ def list_experts(request: HttpRequest, params: Query[ExpertParams]) -> dict[str,
             for expert in experts_on(viewer, topic, limit=params.limit)
         ],
     }
+
+
+# --- freshness marks (search.freshness) -------------------------------------------------------
+def _mark_json(mark: FreshnessMark) -> dict[str, Any]:
+    return {"state": mark.state, "newer_post_id": mark.newer_post_id, "marked_at": mark.marked_at}
+
+
+def _newer(viewer: Viewer, payload: OutdatedIn) -> Any:
+    if payload.newer_post_id is None:
+        return None
+    return _known(viewer, "newer_post_id", access_post_by_id, payload.newer_post_id)
+
+
+@router.post(
+    "/posts/{post_id}/official", response=responses({200: MarkOut}), summary="Mark official"
+)
+def mark_post_official(request: HttpRequest, post_id: Id) -> dict[str, Any]:
+    """Owners and moderators of the post's group (network admins outside groups): search
+    ranks the post up."""
+    viewer = api_viewer(request)
+    post = access_post_by_id(viewer, post_id)
+    return _mark_json(do_mark_official(actor=viewer.user, post=post))  # type: ignore[arg-type]
+
+
+@router.post(
+    "/posts/{post_id}/outdated", response=responses({200: MarkOut}), summary="Mark outdated"
+)
+def mark_post_outdated(request: HttpRequest, post_id: Id, payload: OutdatedIn) -> dict[str, Any]:
+    """Search ranks the post down and links the newer post; its author, commenters and
+    reactors are told."""
+    viewer = api_viewer(request)
+    post = access_post_by_id(viewer, post_id)
+    newer = _newer(viewer, payload)
+    return _mark_json(do_mark_outdated(actor=viewer.user, post=post, newer_post=newer))  # type: ignore[arg-type]
+
+
+@router.delete("/posts/{post_id}/mark", response=responses({204: None}), summary="Clear a mark")
+def clear_post_mark(request: HttpRequest, post_id: Id) -> Status:
+    viewer = api_viewer(request)
+    post = access_post_by_id(viewer, post_id)
+    do_clear_mark(actor=viewer.user, post=post)  # type: ignore[arg-type]
+    return Status(204, None)
+
+
+@router.post(
+    "/comments/{comment_id}/official",
+    response=responses({200: MarkOut}),
+    summary="Mark an answer official",
+)
+def mark_comment_official(request: HttpRequest, comment_id: Id) -> dict[str, Any]:
+    viewer = api_viewer(request)
+    comment = access_comment_by_id(viewer, comment_id)
+    return _mark_json(do_mark_official(actor=viewer.user, comment=comment))  # type: ignore[arg-type]
+
+
+@router.post(
+    "/comments/{comment_id}/outdated",
+    response=responses({200: MarkOut}),
+    summary="Mark an answer outdated",
+)
+def mark_comment_outdated(
+    request: HttpRequest, comment_id: Id, payload: OutdatedIn
+) -> dict[str, Any]:
+    viewer = api_viewer(request)
+    comment = access_comment_by_id(viewer, comment_id)
+    newer = _newer(viewer, payload)
+    return _mark_json(
+        do_mark_outdated(actor=viewer.user, comment=comment, newer_post=newer)  # type: ignore[arg-type]
+    )
+
+
+@router.delete(
+    "/comments/{comment_id}/mark", response=responses({204: None}), summary="Clear an answer's mark"
+)
+def clear_comment_mark(request: HttpRequest, comment_id: Id) -> Status:
+    viewer = api_viewer(request)
+    comment = access_comment_by_id(viewer, comment_id)
+    do_clear_mark(actor=viewer.user, comment=comment)  # type: ignore[arg-type]
+    return Status(204, None)
+
+
+# --- suggestions (search.suggestions) --------------------------------------------------------
+def _suggested_json(suggestion: Suggestion) -> dict[str, Any]:
+    target = suggestion.target
+    return {
+        "target": {"id": target.pk, "name": target.name, "slug": getattr(target, "slug", None)},
+        "reasons": suggestion.reasons,
+    }
+
+
+@router.get(
+    "/suggestions", response=responses({200: SuggestionListOut}), summary="Suggestions for you"
+)
+def list_suggestions(request: HttpRequest) -> dict[str, Any]:
+    """People to follow, groups to join and topics to follow, each with why; never anyone or
+    anything you could not find yourself, nor what you dismissed."""
+    found = suggestions_for(api_viewer(request))
+    return {
+        "people": [_suggested_json(s) for s in found.people],
+        "groups": [_suggested_json(s) for s in found.groups],
+        "topics": [_suggested_json(s) for s in found.topics],
+    }
+
+
+@router.post(
+    "/suggestions/dismissals", response=responses({204: None}), summary="Dismiss a suggestion"
+)
+def dismiss_suggestion(request: HttpRequest, payload: DismissIn) -> Status:
+    """Never suggest this person, group or topic again (404 for one you cannot see)."""
+    do_dismiss_suggestion(viewer=api_viewer(request), kind=payload.kind, object_id=payload.id)
+    return Status(204, None)

@@ -31,6 +31,7 @@ from hallway.groups.access import (
     groups_visible_to,
 )
 from hallway.groups.models import BreakGlassAccess, Group, Membership, NetworkSettings
+from hallway.labels.rules import may_be_external
 from hallway.notifications.triggers import notify, stamp
 from hallway.profiles.access import people_visible_to
 
@@ -168,6 +169,12 @@ def _check_settings(
         raise ActionError(
             "Only external groups admit companies; tick “external” or choose no company.",
             field="companies",
+        )
+    if is_external and not may_be_external(sensitivity):
+        raise ActionError(
+            f"A {sensitivity} group cannot admit guests: the network's label rules keep groups "
+            "with this label internal. Untick “external” or choose a looser label.",
+            field="is_external",
         )
 
 

@@ -24,7 +24,7 @@ from hallway.groups.access import groups_visible_to, people_who_can_read
 from hallway.groups.models import Group, Membership
 from hallway.notifications.models import Channel, Kind, Notification, NotificationActor
 from hallway.notifications.preferences import resolver_for
-from hallway.posts.models import Comment, Post
+from hallway.posts.models import Comment, Post, Reaction
 from hallway.profiles.access import people_visible_to
 
 logger = logging.getLogger(__name__)
@@ -320,6 +320,26 @@ def on_answer_accepted(*, comment_id: int, actor_id: int) -> None:
     )
 
 
+def on_post_outdated(*, post_id: int, actor_id: int) -> None:
+    """A moderator marked a post outdated: its author, commenters and reactors who may
+    still read it are told (search.freshness)."""
+    post = Post.objects.filter(pk=post_id, deleted_at=None).first()
+    if post is None:
+        return
+    followers = {post.author_id}
+    followers |= set(
+        Comment.objects.filter(post=post, deleted_at=None).values_list("author_id", flat=True)
+    )
+    followers |= set(Reaction.objects.filter(post=post).values_list("user_id", flat=True))
+    deliver(
+        kind=Kind.POST_OUTDATED,
+        recipient_ids=sorted(_readers(post.audience, followers)),
+        actor_id=actor_id,
+        event_key=f"post_outdated:post:{post.pk}",
+        post=post,
+    )
+
+
 def on_followed(*, person_id: int, actor_id: int) -> None:
     """A new follower, if the person followed may see them (guests see few people)."""
     person = User.objects.filter(pk=person_id, is_active=True).first()
@@ -391,6 +411,7 @@ EVENTS = {
     "comment_edited": on_comment_edited,
     "reaction": on_reaction,
     "answer_accepted": on_answer_accepted,
+    "post_outdated": on_post_outdated,
     "followed": on_followed,
     "group_invitation": on_group_invitation,
     "join_request": on_join_request,

@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     JOIN_REQUEST = "join_request", "Requests to join groups I manage"
     JOIN_REQUEST_DECIDED = "join_request_decided", "Answers to my requests to join"
     ANNOUNCEMENT = "announcement", "Announcements"
+    POST_OUTDATED = "post_outdated", "Posts I follow marked outdated"
 
 
 class Channel(models.TextChoices):

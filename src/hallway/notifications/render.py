@@ -108,6 +108,8 @@ def _sentence(notification: Notification, *, where: str, group_name: str) -> str
             return f"Your request to join {group_name} was {notification.detail or 'answered'}"
         case Kind.ANNOUNCEMENT:
             return f"{actor} posted an announcement{where}"
+        case Kind.POST_OUTDATED:
+            return f"{actor} marked a post you follow as outdated{where}"
     return f"{actor} did something"
 
 

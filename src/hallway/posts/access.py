@@ -7,13 +7,14 @@ objects whose label is in ``viewer.labels``, in the same SQL as the rest of the 
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from hallway.companies.models import Company
 from hallway.core.errors import NotFound
 from hallway.core.permissions import NETWORK_LABEL, Viewer
 from hallway.groups.access import can_moderate_group, can_post_in_group
 from hallway.groups.models import Group
+from hallway.labels.rules import guest_blocked_sensitivities
 from hallway.posts.models import Attachment, Comment, Post
 
 
@@ -63,10 +64,18 @@ def access_comment_by_id(viewer: Viewer, comment_id: int) -> Comment:
 
 def attachments_visible_to(viewer: Viewer) -> QuerySet[Attachment]:
     """Files this viewer may download: those of readable posts and comments, and their own
-    uploads not yet attached (labelled ``user:<id>``)."""
+    uploads not yet attached (labelled ``user:<id>``); for guests, not those of groups whose
+    label the network's label rules keep from guests (``hallway.labels``)."""
     if not viewer.labels:
         return Attachment.objects.none()
-    return Attachment.objects.filter(audience__in_labels=viewer.labels)
+    files = Attachment.objects.filter(audience__in_labels=viewer.labels)
+    blocked = guest_blocked_sensitivities(viewer)  # label rules (ADR 0014): guests only
+    if blocked:
+        files = files.exclude(
+            Q(post__group__sensitivity__in=blocked)
+            | Q(comment__post__group__sensitivity__in=blocked)
+        )
+    return files
 
 
 def access_attachment_by_id(viewer: Viewer, attachment_id: int) -> Attachment:

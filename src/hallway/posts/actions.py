@@ -524,6 +524,25 @@ def do_delete_post(*, actor: User, post: Post) -> None:
             )
 
 
+def retire_posts_for_retention(post_ids: Sequence[int]) -> int:
+    """Soft-delete posts whose retention period ended, exactly as ``do_delete_post`` does
+    (comments and files go with them) but without an actor: the retention run audits the
+    batch (hallway.retention). Returns how many posts were deleted."""
+    with transaction.atomic():
+        ids = list(
+            Post.objects.filter(pk__in=post_ids, deleted_at__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+        Post.objects.filter(pk__in=ids).update(deleted_at=timezone.now(), deleted_by=None)
+        Attachment.objects.filter(post_id__in=ids).update(audience=DELETED_AUDIENCE)
+        Attachment.objects.filter(comment__post_id__in=ids).update(audience=DELETED_AUDIENCE)
+        PostTopic.objects.filter(post_id__in=ids).update(audience=DELETED_AUDIENCE)
+        for post_id in ids:
+            search_sync.remove_post(post_id)
+    return len(ids)
+
+
 def do_accept_answer(*, actor: User, post: Post, comment: Comment | None) -> Post:
     """Mark a comment as the accepted answer of a question (the asker or a group moderator);
     ``None`` clears it."""

@@ -57,6 +57,7 @@ from hallway.posts.selectors import (
     revisions_of,
     search_mention_candidates,
 )
+from hallway.search.freshness import show_freshness
 
 ATTACHMENT_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
@@ -102,10 +103,12 @@ def _container(viewer: Viewer, data: Any) -> tuple[Any, Any]:
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = request_viewer(request)
     post = _hydrated(viewer, access_post_by_id(viewer, post_id))
+    threads = comment_threads(viewer, post)
+    show_freshness(viewer, post, threads)
     context = {
         "post": post,
         "viewer": viewer,
-        "threads": comment_threads(viewer, post),
+        "threads": threads,
         "comment_form": CommentForm(),
         # Held by a content policy: only the author reads it; tell them where it stands.
         "policy_hold": held_decision_for_post(viewer, post.pk)

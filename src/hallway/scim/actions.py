@@ -164,7 +164,9 @@ def _check_user_name_free(state: UserState, user: User | None) -> None:
 
 
 def _check_email_free(email: str, user: User | None) -> None:
-    taken = User.objects.filter(email__iexact=email)
+    # Emails are stored lower-cased (UserManager.create_user, _apply): an exact match uses
+    # the unique index, where ``iexact`` scanned the whole table (UPPER() or LIKE).
+    taken = User.objects.filter(email=email.strip().lower())
     if user is not None:
         taken = taken.exclude(pk=user.pk)
     if taken.exists():
@@ -238,7 +240,7 @@ def do_scim_create_user(*, client: ScimClient, state: UserState) -> User:
     _check_state(state)
     with transaction.atomic():
         deleted = User.objects.filter(
-            email__iexact=state.email.strip(), scim__deleted_at__isnull=False
+            email=state.email.strip().lower(), scim__deleted_at__isnull=False
         ).first()
         if deleted is not None:
             # Provisioned again after a SCIM DELETE: the same account comes back.

@@ -46,6 +46,7 @@ class PostSpec:
     deleted: bool = False
     pk: int = 0
     canary: str = ""
+    hidden: bool = False  # hidden by a moderator (issue 6): its author alone reads it
 
 
 @dataclass
@@ -108,6 +109,8 @@ class Oracle:
     def can_read_post(self, viewer: PersonSpec, post: PostSpec) -> bool:
         if viewer.state != "active" or post.deleted:
             return False
+        if post.hidden:
+            return viewer.key == post.author
         kind, key = post.container
         if kind == "group":
             return self.can_read_group(viewer, self.groups[key])

@@ -94,6 +94,19 @@ INVENTORY: dict[str, tuple[str, dict[str, int]]] = {
         _row(302, 405, 405, 405, 302),
     ),
     "accounts/admin/import/": ("/accounts/admin/import/", _row(302, 403, 403, 200, 302)),
+    # OAuth apps: the admins' registry, each person's authorised apps, the OAuth endpoints.
+    "accounts/admin/oauth-apps/": ("/accounts/admin/oauth-apps/", _row(302, 403, 403, 200, 302)),
+    "accounts/admin/oauth-apps/<int:app_id>/delete/": (
+        "/accounts/admin/oauth-apps/1/delete/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "accounts/apps/": ("/accounts/apps/", _row(302, 200, 200, 200, 302)),
+    "accounts/apps/<int:app_id>/revoke/": (
+        "/accounts/apps/1/revoke/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "oauth/authorize/": ("/oauth/authorize/", _row(302, 400, 400, 400, 302)),
+    "oauth/token/": ("/oauth/token/", _row(405, 405, 405, 405, 405)),
     "accounts/admin/import/<int:job_id>/": (
         "/accounts/admin/import/999999/",
         _row(302, 403, 403, 404, 302),
@@ -164,6 +177,10 @@ INVENTORY: dict[str, tuple[str, dict[str, int]]] = {
     "accounts/admin/sso/": ("/accounts/admin/sso/", _row(302, 403, 403, 200, 302)),
     "accounts/admin/sso/new/": ("/accounts/admin/sso/new/", _row(302, 403, 403, 200, 302)),
     "accounts/admin/sso/policy/": ("/accounts/admin/sso/policy/", _row(302, 405, 405, 405, 302)),
+    "accounts/admin/sso/new-saml/": (
+        "/accounts/admin/sso/new-saml/",
+        _row(302, 403, 403, 200, 302),
+    ),
     "accounts/admin/sso/<int:provider_id>/": (
         "/accounts/admin/sso/999999/",
         _row(302, 403, 403, 404, 302),
@@ -187,6 +204,32 @@ INVENTORY: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "accounts/oidc/^(?P<provider_id>[^/]+)/login/callback/": (
         "/accounts/oidc/nope/login/callback/",
+        _row(404, 404, 404, 404, 404),
+    ),
+    # SAML 2.0 (allauth's saml provider); sls is shadowed by ours (signed requests only).
+    "accounts/saml/<str:organization_slug>/sls/": (
+        "/accounts/saml/nope/sls/",
+        _row(400, 400, 400, 400, 400),
+    ),
+    "accounts/^saml/(?P<organization_slug>[^/]+)/sls/": (
+        "/accounts/saml/nope/sls/",
+        _row(400, 400, 400, 400, 400),
+    ),
+    # The ACS only parks the POSTed response in a short-lived cookie and redirects to finish.
+    "accounts/^saml/(?P<organization_slug>[^/]+)/acs/": (
+        "/accounts/saml/nope/acs/",
+        _row(302, 302, 302, 302, 302),
+    ),
+    "accounts/^saml/(?P<organization_slug>[^/]+)/acs/finish/": (
+        "/accounts/saml/nope/acs/finish/",
+        _row(404, 404, 404, 404, 404),
+    ),
+    "accounts/^saml/(?P<organization_slug>[^/]+)/login/": (
+        "/accounts/saml/nope/login/",
+        _row(404, 404, 404, 404, 404),
+    ),
+    "accounts/^saml/(?P<organization_slug>[^/]+)/metadata/": (
+        "/accounts/saml/nope/metadata/",
         _row(404, 404, 404, 404, 404),
     ),
     "accounts/3rdparty/": ("/accounts/3rdparty/", _row(302, 200, 200, 200, 302)),
@@ -575,6 +618,38 @@ INVENTORY: dict[str, tuple[str, dict[str, int]]] = {
     "api/v1/search": ("/api/v1/search?q=canary", _row(401, 200, 200, 200, 401)),
     "api/v1/search/suggest": ("/api/v1/search/suggest?q=canary", _row(401, 200, 200, 200, 401)),
     "api/v1/experts": ("/api/v1/experts?topic={topic}", _row(401, 200, 200, 200, 401)),
+    "search/suggestions/": ("/search/suggestions/", _row(302, 200, 200, 200, 302)),
+    "search/suggestions/dismiss/": ("/search/suggestions/dismiss/", _row(302, 405, 405, 405, 302)),
+    "api/v1/suggestions": ("/api/v1/suggestions", _row(401, 200, 200, 200, 401)),
+    "api/v1/suggestions/dismissals": (
+        "/api/v1/suggestions/dismissals",
+        _row(405, 405, 405, 405, 405),
+    ),
+    # freshness marks (search.freshness): POST or DELETE only
+    "api/v1/posts/<post_id>/official": (
+        "/api/v1/posts/{network_post_id}/official",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/posts/<post_id>/outdated": (
+        "/api/v1/posts/{network_post_id}/outdated",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/posts/<post_id>/mark": (
+        "/api/v1/posts/{network_post_id}/mark",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/comments/<comment_id>/official": (
+        "/api/v1/comments/{network_comment_id}/official",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/comments/<comment_id>/outdated": (
+        "/api/v1/comments/{network_comment_id}/outdated",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/comments/<comment_id>/mark": (
+        "/api/v1/comments/{network_comment_id}/mark",
+        _row(405, 405, 405, 405, 405),
+    ),
     # --- content policies, review queue, audit log (hallway.policy, api/policy.py); the
     # inventory's admin is a network admin but not a compliance officer (no review queue).
     "policy/": ("/policy/", _row(302, 403, 403, 200, 302)),
@@ -603,6 +678,72 @@ INVENTORY: dict[str, tuple[str, dict[str, int]]] = {
     "api/v1/audit": ("/api/v1/audit", _row(401, 403, 403, 200, 401)),
     "api/v1/audit/export": ("/api/v1/audit/export", _row(401, 403, 403, 200, 401)),
     "api/v1/posts/audience": ("/api/v1/posts/audience", _row(401, 403, 200, 200, 401)),
+    # --- retention and legal holds (hallway.retention, api/retention.py); holds are placed by
+    # compliance officers only, the admin reads them.
+    "retention/": ("/retention/", _row(302, 403, 403, 200, 302)),
+    "retention/rules/": ("/retention/rules/", _row(302, 405, 405, 405, 302)),
+    "retention/holds/": ("/retention/holds/", _row(302, 405, 405, 405, 302)),
+    "retention/holds/<int:hold_id>/release/": (
+        "/retention/holds/999999/release/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "api/v1/retention/rules": ("/api/v1/retention/rules", _row(401, 403, 403, 200, 401)),
+    "api/v1/retention/holds": ("/api/v1/retention/holds", _row(401, 403, 403, 200, 401)),
+    "api/v1/retention/holds/<hold_id>": (
+        "/api/v1/retention/holds/999999",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "retention/ediscovery/": ("/retention/ediscovery/", _row(302, 403, 403, 403, 302)),
+    "retention/erase/<int:user_id>/": (
+        "/retention/erase/{member_id}/",
+        _row(302, 403, 403, 200, 302),
+    ),
+    "accounts/data-export/": ("/accounts/data-export/", _row(302, 200, 200, 200, 302)),
+    "accounts/data-export/<int:export_id>/download/": (
+        "/accounts/data-export/999999/download/",
+        _row(302, 404, 404, 404, 302),
+    ),
+    "api/v1/me/export": ("/api/v1/me/export", _row(405, 405, 405, 405, 405)),
+    "api/v1/me/exports": ("/api/v1/me/exports", _row(401, 200, 200, 200, 401)),
+    # --- moderation (hallway.moderation, api/moderation.py): the admin sees the queue ---
+    "moderation/": ("/moderation/", _row(302, 403, 403, 200, 302)),
+    "moderation/reports/<int:report_id>/decide/": (
+        "/moderation/reports/999999/decide/",
+        _row(302, 405, 405, 405, 302),
+    ),
+    "moderation/posts/<int:post_id>/report/": (
+        "/moderation/posts/{network_post_id}/report/",
+        _row(302, 404, 200, 200, 302),
+    ),
+    "moderation/comments/<int:comment_id>/report/": (
+        "/moderation/comments/{network_comment_id}/report/",
+        _row(302, 404, 200, 200, 302),
+    ),
+    "moderation/mine/": ("/moderation/mine/", _row(302, 200, 200, 200, 302)),
+    "api/v1/posts/<post_id>/reports": (
+        "/api/v1/posts/{network_post_id}/reports",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/comments/<comment_id>/reports": (
+        "/api/v1/comments/{network_comment_id}/reports",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/moderation/reports": ("/api/v1/moderation/reports", _row(401, 403, 403, 200, 401)),
+    "api/v1/moderation/reports/<report_id>/decision": (
+        "/api/v1/moderation/reports/999999/decision",
+        _row(405, 405, 405, 405, 405),
+    ),
+    "api/v1/moderation/notices": ("/api/v1/moderation/notices", _row(401, 200, 200, 200, 401)),
+    # --- sensitivity label rules (hallway.labels): network admins and compliance officers ---
+    "labels/": ("/labels/", _row(302, 403, 403, 200, 302)),
+    "labels/share/<int:post_id>/": (
+        "/labels/share/{network_post_id}/",
+        _row(302, 404, 200, 200, 302),
+    ),
+    "api/v1/posts/<post_id>/shares": (
+        "/api/v1/posts/{network_post_id}/shares",
+        _row(405, 405, 405, 405, 405),
+    ),
     # --- webhooks (hallway.webhooks, api/webhooks.py); the admin's hook, the owner's group ---
     "webhooks/": ("/webhooks/", _row(302, 403, 200, 200, 302)),
     "webhooks/<int:webhook_id>/": ("/webhooks/{webhook_id}/", _row(302, 404, 404, 200, 302)),

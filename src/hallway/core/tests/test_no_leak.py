@@ -3,8 +3,8 @@
 Hypothesis generates random networks — members, guests of two external companies,
 deactivated people, admins (some with break-glass); groups of every visibility, external or
 not, archived or not; memberships in every state; posts in groups, the network stream and
-company internal sides, some deleted; comments — and every read path must show exactly what
-the independent oracle (``oracle.py``) allows.
+company internal sides, some deleted, some hidden by a moderator; comments — and every read
+path must show exactly what the independent oracle (``oracle.py``) allows.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from hallway.groups.access import (
 )
 from hallway.groups.actions import do_update_group
 from hallway.groups.models import BreakGlassAccess, Group, Membership
+from hallway.moderation.actions import hide_post
 from hallway.posts.access import (
     access_post_by_id,
     audience_for,
@@ -92,6 +93,7 @@ def networks(draw) -> NetworkSpec:
             author=draw(st.sampled_from([p.key for p in people])),
             container=draw(st.sampled_from(containers)),
             deleted=draw(st.integers(0, 5)) == 0,
+            hidden=draw(st.integers(0, 4)) == 0,
         )
         for key in range(draw(st.integers(min_value=1, max_value=6)))
     ]
@@ -188,6 +190,9 @@ def build(network: NetworkSpec) -> None:
             deleted_at=now if spec.deleted else None,
         )
         spec.pk = comment.pk
+    for spec in network.posts:
+        if spec.hidden and not spec.deleted:  # a moderator hid it after its comments came
+            hide_post(Post.objects.get(pk=spec.pk))
 
 
 class NoLeakTest(TestCase):
@@ -717,3 +722,134 @@ class NoLeakWebhookTest(TestCase):
                     mine = {post.canary} | ({comment.canary} if comment else set())
                     for canary in canaries:
                         assert (canary in text) == (shown and canary in mine), (canary, text)
+
+
+class NoLeakSuggestionsTest(TestCase):
+    """Suggestions (issue 5 part 6): every person and group suggested is one the oracle lets
+    the viewer list or see, whatever team, manager, skill and interaction signals say."""
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(networks())
+    def test_suggestions_match_the_oracle(self, network: NetworkSpec):
+        from hallway.profiles.models import Team, Topic
+        from hallway.search.suggestions import suggestions_for
+
+        build(network)
+        oracle = Oracle(network)
+        # Everyone in one team, sharing a skill, each managed by the next: every signal fires.
+        team = Team.objects.create(name="Everyone", slug="everyone")
+        skill = Topic.objects.create(slug="sharedskill", name="sharedskill")
+        people = list(network.people)
+        for index, spec in enumerate(people):
+            profile = Profile.objects.get(user_id=spec.pk)
+            profile.team = team
+            profile.manager_id = people[(index + 1) % len(people)].pk
+            profile.save(update_fields=["team", "manager"])
+            profile.skills.add(skill)
+        for person in people:
+            if person.state != "active":
+                continue
+            found = suggestions_for(viewer_for(User.objects.get(pk=person.pk)), limit=1000)
+            may_list = {t.pk for t in people if oracle.can_list_person(person, t)}
+            may_see = {g.pk for g in network.groups if oracle.can_see_group(person, g)}
+            assert {s.target.pk for s in found.people} <= may_list, person
+            assert {s.target.pk for s in found.groups} <= may_see, person
+
+
+class NoLeakOAuthTest(TestCase):
+    """OAuth access tokens (issue 7): through the API, a person's OAuth token (with the
+    ``read`` and ``admin`` scopes, so every power the session has) sees exactly what their
+    browser session sees — the same statuses and the same bodies — and the group list still
+    matches the oracle. Deactivated people's tokens get 401."""
+
+    @settings(
+        max_examples=10,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(networks())
+    def test_oauth_token_sees_what_the_session_sees(self, network: NetworkSpec):
+        from oauth2_provider.models import AccessToken
+
+        from hallway.oauth.actions import do_register_oauth_app
+        from hallway.oauth.tokens import access_token
+
+        build(network)
+        oracle = Oracle(network)
+        app, _secret = do_register_oauth_app(
+            actor=None,
+            name="No-leak app",
+            client_type="public",
+            redirect_uris="https://app.example.com/cb",
+        )
+        paths = ["/api/v1/feed?limit=100", "/api/v1/network/posts?limit=100", "/api/v1/groups"]
+        paths += [f"/api/v1/groups/{g.pk}" for g in network.groups]
+        paths += [f"/api/v1/groups/{g.pk}/posts?limit=100" for g in network.groups]
+        paths += [f"/api/v1/posts/{p.pk}" for p in network.posts]
+        paths += [f"/api/v1/posts/{p.pk}/comments?limit=100" for p in network.posts]
+        for person in network.people:
+            user = User.objects.get(pk=person.pk)
+            raw = access_token()
+            AccessToken.objects.create(
+                user=user,
+                application=app,
+                token=raw,
+                scope="read admin",
+                expires=timezone.now() + timedelta(hours=1),
+            )
+            oauth = Client(headers={"Authorization": f"Bearer {raw}"})
+            if person.state != "active":
+                assert oauth.get("/api/v1/me").status_code == 401, person
+                continue
+            session = Client()
+            session.force_login(user)
+            for path in paths:
+                seen = session.get(path)
+                got = oauth.get(path)
+                assert got.status_code == seen.status_code, (person, path)
+                assert got.content == seen.content, (person, path)
+            listed = oauth.get("/api/v1/groups?limit=100").json()["results"]
+            visible = {g.pk for g in network.groups if oracle.can_see_group(person, g)}
+            assert {g["id"] for g in listed} == visible, person
+
+
+class NoLeakPersonalExportTest(TestCase):
+    """A GDPR download (issue 6) holds the person's own live posts and comments and no text
+    of anyone else's, whatever groups they are or were in."""
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(networks())
+    def test_an_export_holds_only_the_persons_own_text(self, network: NetworkSpec):
+        import io
+        import re
+        import zipfile
+
+        from hallway.retention.exports import personal_sections, write_zip
+
+        build(network)
+        posts = {p.key: p for p in network.posts}
+        canary = re.compile(r"(?:post|comment)canary\d+z")
+        for person in network.people:
+            expected = {p.canary for p in network.posts if p.author == person.key and not p.deleted}
+            expected |= {
+                c.canary
+                for c in network.comments
+                if c.author == person.key and not c.deleted and not posts[c.post].deleted
+            }
+            sections, files = personal_sections(User.objects.get(pk=person.pk))
+            buffer = io.BytesIO()
+            write_zip(buffer, sections=sections, files=files, meta={})
+            with zipfile.ZipFile(buffer) as archive:
+                text = "".join(archive.read(name).decode() for name in archive.namelist())
+            assert set(canary.findall(text)) == expected, person
