@@ -2,49 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
-from django.dispatch import receiver
+from django.dispatch import Signal
 
 from hallway.accounts.signals import client_ip
 from hallway.core.audit import record_audit_event
 
 
-@receiver(authenticator_added, dispatch_uid="hallway.sso.audit_mfa_added")
-def audit_mfa_added(
-    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
-) -> None:
-    record_audit_event(
-        actor=user,
-        action="mfa.enable",
-        target=user,
-        ip_address=client_ip(request),
-        type=authenticator.type,
-    )
+def _auditor(action: str) -> Callable[..., None]:
+    def audit(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+        record_audit_event(
+            actor=user,
+            action=action,
+            target=user,
+            ip_address=client_ip(request),
+            type=authenticator.type,
+        )
+
+    return audit
 
 
-@receiver(authenticator_removed, dispatch_uid="hallway.sso.audit_mfa_removed")
-def audit_mfa_removed(
-    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
-) -> None:
-    record_audit_event(
-        actor=user,
-        action="mfa.disable",
-        target=user,
-        ip_address=client_ip(request),
-        type=authenticator.type,
-    )
-
-
-@receiver(authenticator_reset, dispatch_uid="hallway.sso.audit_mfa_reset")
-def audit_mfa_reset(
-    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
-) -> None:
-    record_audit_event(
-        actor=user,
-        action="mfa.reset",
-        target=user,
-        ip_address=client_ip(request),
-        type=authenticator.type,
-    )
+MFA_AUDITS: dict[str, tuple[Signal, Callable[..., None]]] = {
+    "added": (authenticator_added, _auditor("mfa.enable")),
+    "removed": (authenticator_removed, _auditor("mfa.disable")),
+    "reset": (authenticator_reset, _auditor("mfa.reset")),
+}
+for _name, (_signal, _receiver) in MFA_AUDITS.items():
+    _signal.connect(_receiver, dispatch_uid=f"hallway.sso.audit_mfa_{_name}")
